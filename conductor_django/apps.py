@@ -1,0 +1,13 @@
+from django.apps import AppConfig, apps
+from django.utils.translation import gettext_lazy as _
+
+
+class ConductorDjangoConfig(AppConfig):
+    name = "conductor_django"
+    verbose_name = _("QuickBooks Desktop (Conductor)")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import receivers
+
+        receivers.connect(apps.get_models())

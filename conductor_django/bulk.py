@@ -1,0 +1,111 @@
+"""Bulk work over many owners: creating missing end-users and refreshing connection statuses.
+
+Used by the management commands and the admin actions. Rows are streamed from the database in
+primary-key order, never loaded at once, and worked on by a bounded thread pool; each owner is
+independent, so a failure is counted and the run goes on.
+"""
+
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+from django.db import close_old_connections
+
+from . import connection
+from .client import ConductorError
+from .clients import get_client
+from .provisioning import ProvisioningInProgress, ensure_end_user
+
+
+class _Directory:
+    """Conductor's end-users by ``sourceId``, listed once on first need (GET /end-users has no
+    filter, so one listing serves every row of the run)."""
+
+    def __init__(self, client):
+        self._client = client
+        self._lock = threading.Lock()
+        self._by_source = None
+
+    def __call__(self, source_id):
+        with self._lock:
+            if self._by_source is None:
+                self._by_source = {}
+                for user in sorted(self._client.list_end_users(), key=lambda u: u.created_at):
+                    self._by_source.setdefault(user.source_id, user)
+        return self._by_source.get(source_id)
+
+
+def _run(queryset, work, concurrency, on_result):
+    totals = Counter()
+    if concurrency <= 1:
+        for owner in queryset.iterator(chunk_size=500):
+            outcome, detail = work(owner)
+            totals[outcome] += 1
+            on_result(owner, outcome, detail)
+        return totals
+
+    def guarded(owner):
+        try:
+            return work(owner)
+        finally:
+            close_old_connections()
+
+    # A bounded window of pending rows keeps memory flat however many rows there are.
+    window = threading.Semaphore(concurrency * 4)
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        for owner in queryset.iterator(chunk_size=500):
+            window.acquire()
+            future = pool.submit(guarded, owner)
+
+            def done(future, owner=owner):
+                window.release()
+                try:
+                    outcome, detail = future.result()
+                except Exception as exc:  # a bug must not stop the run; report it per row
+                    outcome, detail = "failed", repr(exc)
+                totals[outcome] += 1
+                on_result(owner, outcome, detail)
+
+            future.add_done_callback(done)
+    return totals
+
+
+def sync_end_users(queryset, *, concurrency=4, on_result=lambda owner, outcome, detail: None):
+    """Give every owner in the queryset that lacks one a Conductor end-user.
+
+    Idempotent and resumable: rows that already have an id are skipped, so a rerun picks up
+    where an interrupted one stopped. Returns counts by outcome: created, failed, in_progress.
+    """
+    client = get_client()
+    directory = _Directory(client)
+
+    def work(owner):
+        try:
+            return "created", ensure_end_user(owner, client=client, find_existing=directory)
+        except ProvisioningInProgress:
+            return "in_progress", ""
+        except ConductorError as exc:
+            return "failed", str(exc)
+
+    pending = queryset.filter(conductor_end_user_id__isnull=True).order_by("pk")
+    return _run(pending, work, concurrency, on_result)
+
+
+def check_connections(queryset, *, concurrency=4, on_result=lambda owner, outcome, detail: None):
+    """Run the health check for every owner with an end-user; counts by recorded status.
+
+    QuickBooks serves one request per company file at a time, and each owner is checked once,
+    so concurrency across owners never queues requests for one end-user.
+    """
+
+    def work(owner):
+        try:
+            status = connection.check(owner)
+        except ProvisioningInProgress:
+            return "in_progress", ""
+        except ConductorError as exc:
+            return "failed", str(exc)
+        return status.status, status.error_code or status.user_facing_message
+
+    owners = queryset.filter(conductor_end_user_id__isnull=False).order_by("pk")
+    return _run(owners, work, concurrency, on_result)

@@ -1,0 +1,110 @@
+"""The app's settings: one ``CONDUCTOR`` dict, read on every access so ``override_settings`` works.
+
+Every value has a default except the keys; a key that is needed but missing raises
+``ImproperlyConfigured`` naming the setting, at the point of use rather than as a ``KeyError``
+deep inside a request.
+"""
+
+import os
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+
+DEFAULTS = {
+    "SECRET_KEY": None,
+    "PUBLISHABLE_KEY": None,
+    "API_BASE_URL": None,
+    "CONNECT_TIMEOUT": 5.0,
+    "READ_TIMEOUT": 30.0,
+    # Conductor waits up to 60 s for the PC; a page must not hold a web worker that long.
+    "HEALTH_CHECK_TIMEOUT": 15.0,
+    "MAX_RETRIES": 2,
+    "RETRY_BACKOFF": 0.5,
+    "MAX_RETRY_WAIT": 10.0,
+    "LINK_EXPIRY_MINUTES": 30,
+    "EMAIL_LINK_EXPIRY_MINUTES": 24 * 60,
+    "STATE_MAX_AGE": 7 * 24 * 60 * 60,
+    "SUCCESS_URL": None,
+    "AUTO_PROVISION": True,
+    "PROVISIONING_LEASE_SECONDS": 120,
+    "TASK_BACKEND": "default",
+    "TASK_MAX_ATTEMPTS": 5,
+    "COMPANY_NAME_GETTER": None,
+    "EMAIL_GETTER": None,
+    "OWNER_MODEL": None,
+    "OWNER_RESOLVER": None,
+    "CAN_MANAGE_CONNECTION": None,
+    "STATUS_CACHE_TTL": 60,
+    "CACHE_ALIAS": "default",
+}
+
+ENV_DEFAULTS = {
+    "SECRET_KEY": "CONDUCTOR_SECRET_KEY",
+    "PUBLISHABLE_KEY": "CONDUCTOR_PUBLISHABLE_KEY",
+    "API_BASE_URL": "CONDUCTOR_BASE_URL",
+}
+DEFAULT_API_BASE_URL = "https://api.conductor.is/v1"
+
+# Bounds Conductor itself enforces on linkExpiryMins.
+MIN_LINK_EXPIRY_MINUTES = 15
+MAX_LINK_EXPIRY_MINUTES = 7 * 24 * 60
+
+
+class AppSettings:
+    def _user_settings(self):
+        value = getattr(settings, "CONDUCTOR", {}) or {}
+        if not isinstance(value, dict):
+            raise ImproperlyConfigured("settings.CONDUCTOR must be a dict.")
+        return value
+
+    def _get(self, name):
+        user = self._user_settings()
+        if user.get(name) is not None:
+            return user[name]
+        if name in ENV_DEFAULTS and os.environ.get(ENV_DEFAULTS[name]):
+            return os.environ[ENV_DEFAULTS[name]]
+        return DEFAULTS[name]
+
+    def __getattr__(self, name):
+        if name not in DEFAULTS:
+            raise AttributeError(f"CONDUCTOR has no setting named {name!r}.")
+        return self._get(name)
+
+    @property
+    def API_BASE_URL(self):
+        return (self._get("API_BASE_URL") or DEFAULT_API_BASE_URL).rstrip("/")
+
+    def require(self, name):
+        value = self._get(name)
+        if not value:
+            env = ENV_DEFAULTS.get(name)
+            hint = f" or the {env} environment variable" if env else ""
+            raise ImproperlyConfigured(f'Set CONDUCTOR["{name}"]{hint} to use conductor_django.')
+        return value
+
+    def callable(self, name, default):
+        """The callable a dotted-path setting names, or ``default`` when unset."""
+        path = self._get(name)
+        if not path:
+            return default
+        if callable(path):
+            return path
+        try:
+            return import_string(path)
+        except ImportError as exc:
+            raise ImproperlyConfigured(
+                f'CONDUCTOR["{name}"] = {path!r} cannot be imported: {exc}'
+            ) from None
+
+    def link_expiry(self, name):
+        minutes = int(self._get(name))
+        if not MIN_LINK_EXPIRY_MINUTES <= minutes <= MAX_LINK_EXPIRY_MINUTES:
+            raise ImproperlyConfigured(
+                f'CONDUCTOR["{name}"] must be between {MIN_LINK_EXPIRY_MINUTES} and '
+                f"{MAX_LINK_EXPIRY_MINUTES} minutes; it is {minutes}."
+            )
+        return minutes
+
+
+app_settings = AppSettings()

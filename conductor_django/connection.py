@@ -1,0 +1,257 @@
+"""What this app knows about an owner's QuickBooks connection, and the calls that teach it.
+
+Every path that learns something (settings view, callback, API, admin, commands, tasks) goes
+through ``check`` and ``issue_auth_session`` so the recorded state and the signals stay in step.
+"""
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.cache import caches
+from django.db import transaction
+from django.utils import timezone
+
+from . import signals
+from .client import (
+    ConductorAPIError,
+    ConnectionNotSetUpError,
+    IntegrationConnectionError,
+    IntegrationError,
+    NotFoundError,
+)
+from .clients import get_client
+from .conf import app_settings
+from .models import AuthSessionRecord, ConnectionStatus
+from .owners import owner_reference
+from .provisioning import ensure_end_user
+
+logger = logging.getLogger("conductor_django.connection")
+Status = ConnectionStatus.Status
+
+
+CACHED_FIELDS = (
+    "end_user_id",
+    "status",
+    "error_code",
+    "integration_code",
+    "user_facing_message",
+    "request_id",
+    "checked_at",
+    "first_connected_at",
+)
+
+
+def _cache():
+    return caches[app_settings.CACHE_ALIAS]
+
+
+def _cache_key(end_user_id):
+    return f"conductor_django:status:{end_user_id}"
+
+
+def _remember(status):
+    ttl = int(app_settings.STATUS_CACHE_TTL)
+    if ttl > 0:
+        values = {name: getattr(status, name) for name in CACHED_FIELDS}
+        _cache().set(_cache_key(status.end_user_id), values, ttl)
+
+
+def forget(end_user_id):
+    """Drop the cached status, so the next look runs a fresh health check."""
+    _cache().delete(_cache_key(end_user_id))
+
+
+def _cached(end_user_id, newer_than):
+    values = _cache().get(_cache_key(end_user_id))
+    if values and values["checked_at"] and values["checked_at"] >= newer_than:
+        return ConnectionStatus(**values)
+    return None
+
+
+def recorded_status(owner):
+    """The last recorded status, without a network call; None when never checked."""
+    if not owner.conductor_end_user_id:
+        return None
+    return ConnectionStatus.objects.filter(end_user_id=owner.conductor_end_user_id).first()
+
+
+def record(owner, end_user_id, status, error=None):
+    """Store a check's outcome and tell the host app what changed."""
+    now = timezone.now()
+    values = {
+        "status": status,
+        "checked_at": now,
+        "error_code": (error and error.code) or "",
+        "integration_code": (error and error.integration_code) or "",
+        "user_facing_message": (error and error.user_facing_message) or "",
+        "request_id": (error and error.request_id) or "",
+    }
+    with transaction.atomic():
+        current, created = ConnectionStatus.objects.select_for_update().get_or_create(
+            end_user_id=end_user_id, defaults={**owner_reference(owner), **values}
+        )
+        old_status = None if created else current.status
+        if not created:
+            for name, value in values.items():
+                setattr(current, name, value)
+        first_connection = status == Status.CONNECTED and current.first_connected_at is None
+        if first_connection:
+            current.first_connected_at = now
+        current.save()
+        current.disconnected_at = None
+        if status == Status.CONNECTED:
+            AuthSessionRecord.objects.filter(
+                end_user_id=end_user_id, completed_at__isnull=True, created_at__lte=now
+            ).update(completed_at=now)
+    if old_status != status:
+        sender = type(owner)
+        signals.connection_status_changed.send(
+            sender=sender,
+            owner=owner,
+            end_user_id=end_user_id,
+            old_status=old_status,
+            new_status=status,
+            error_code=values["error_code"],
+            user_facing_message=values["user_facing_message"],
+        )
+        if status == Status.CONNECTED:
+            signals.connection_completed.send(sender=sender, owner=owner, end_user_id=end_user_id)
+    _remember(current)
+    return current
+
+
+def check(owner, *, max_age=0):
+    """The owner's connection status, from a health check no older than ``max_age`` seconds.
+
+    With ``max_age=0`` (the default) a fresh check always runs. Concurrent checks of one
+    end-user make one upstream call (QuickBooks serves one request per company file at a time):
+    the others wait for its result through the cache, which must be shared between processes
+    for this to hold across them.
+
+    Returns the ``ConnectionStatus``. Raises ``ConductorError`` when the answer says nothing
+    about the connection itself (Conductor unreachable, our key rejected, an outage); the
+    recorded status is then left as it was. Creates the end-user first if it has none.
+    """
+    end_user_id = ensure_end_user(owner)
+    asked_at = timezone.now()
+    if max_age and (cached := _cached(end_user_id, asked_at - timedelta(seconds=max_age))):
+        return cached
+    lock = _cache_key(end_user_id) + ":checking"
+    # Long enough for the slowest check to finish; short enough that a crashed holder is brief.
+    lock_seconds = int(app_settings.CONNECT_TIMEOUT + app_settings.HEALTH_CHECK_TIMEOUT) + 5
+    if not _cache().add(lock, 1, lock_seconds):
+        waited = _wait_for_check(end_user_id, lock, asked_at, lock_seconds)
+        if waited is not None:
+            return waited
+    try:
+        return _health_check(owner, end_user_id)
+    finally:
+        _cache().delete(lock)
+
+
+def _wait_for_check(end_user_id, lock, asked_at, limit):
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        if result := _cached(end_user_id, asked_at):
+            return result
+        if _cache().get(lock) is None:
+            # The other check ended without a result (Conductor failed it): take the last
+            # known status rather than asking Conductor again at once.
+            return (
+                _cached(end_user_id, asked_at)
+                or ConnectionStatus.objects.filter(
+                    end_user_id=end_user_id, checked_at__isnull=False
+                ).first()
+            )
+    return None
+
+
+def _health_check(owner, end_user_id):
+    try:
+        get_client().health_check(end_user_id)
+    except ConnectionNotSetUpError as exc:
+        return record(owner, end_user_id, Status.NOT_SET_UP, exc)
+    except (IntegrationConnectionError, IntegrationError) as exc:
+        return record(owner, end_user_id, Status.ERROR, exc)
+    except ConductorAPIError as exc:
+        logger.error("Health check for %s failed: %s", end_user_id, exc)
+        raise
+    return record(owner, end_user_id, Status.CONNECTED)
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    """An auth session just created: the URL is a bearer credential, so it lives only here."""
+
+    record: AuthSessionRecord
+    auth_flow_url: str
+
+    def __repr__(self):
+        return f"<IssuedLink {self.record.auth_session_id}>"
+
+
+def issue_auth_session(
+    owner, *, reason, issued_by=None, redirect_url=None, expiry_minutes=None, sent_to=""
+):
+    end_user_id = ensure_end_user(owner)
+    session = get_client().create_auth_session(
+        publishable_key=app_settings.require("PUBLISHABLE_KEY"),
+        end_user_id=end_user_id,
+        link_expiry_mins=expiry_minutes or app_settings.link_expiry("LINK_EXPIRY_MINUTES"),
+        redirect_url=redirect_url,
+    )
+    record_ = AuthSessionRecord.objects.create(
+        **owner_reference(owner),
+        auth_session_id=session.id,
+        end_user_id=end_user_id,
+        issued_by=issued_by if getattr(issued_by, "pk", None) else None,
+        reason=reason,
+        sent_to=sent_to,
+        redirect_url=_without_query(redirect_url or ""),
+        created_at=session.created_at or timezone.now(),
+        expires_at=session.expires_at,
+    )
+    signals.auth_session_created.send(sender=type(owner), owner=owner, record=record_)
+    return IssuedLink(record_, session.auth_flow_url)
+
+
+def _without_query(url):
+    # The redirect carries our one-time state in its query string; keep only where it pointed.
+    return url.split("?", 1)[0]
+
+
+def disconnect(owner):
+    """Delete the owner's Conductor end-user (and so its connections) and forget its id.
+
+    A new end-user is created the next time the owner connects. Returns False when the owner
+    had no end-user.
+    """
+    end_user_id = owner.conductor_end_user_id
+    if not end_user_id:
+        return False
+    try:
+        get_client().delete_end_user(end_user_id)
+    except NotFoundError:
+        logger.info("End-user %s was already gone from Conductor", end_user_id)
+    type(owner)._default_manager.filter(pk=owner.pk, conductor_end_user_id=end_user_id).update(
+        conductor_end_user_id=None
+    )
+    owner.conductor_end_user_id = None
+    forget(end_user_id)
+    old = ConnectionStatus.objects.filter(end_user_id=end_user_id).first()
+    ConnectionStatus.objects.filter(end_user_id=end_user_id).update(
+        status=Status.NOT_SET_UP, disconnected_at=timezone.now()
+    )
+    signals.connection_status_changed.send(
+        sender=type(owner),
+        owner=owner,
+        end_user_id=end_user_id,
+        old_status=old.status if old else None,
+        new_status=Status.NOT_SET_UP,
+        error_code="",
+        user_facing_message="",
+    )
+    return True

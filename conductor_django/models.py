@@ -1,0 +1,133 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ConductorEndUserMixin(models.Model):
+    """Adds ``conductor_end_user_id`` to the host's user (or organization) model.
+
+    The field definition is frozen: any change to it forces a migration on every host.
+    """
+
+    conductor_end_user_id = models.CharField(
+        _("Conductor end-user ID"),
+        max_length=100,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class OwnerReference(models.Model):
+    """Which host row (user or organization) a record belongs to."""
+
+    owner_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name=_("owner type"), related_name="+"
+    )
+    owner_id = models.CharField(_("owner ID"), max_length=64)
+    owner = GenericForeignKey("owner_type", "owner_id")
+
+    class Meta:
+        abstract = True
+
+
+class ConnectionStatus(OwnerReference):
+    class Status(models.TextChoices):
+        UNKNOWN = "unknown", _("Unknown")
+        NOT_SET_UP = "not_set_up", _("Not set up")
+        CONNECTED = "connected", _("Connected")
+        ERROR = "error", _("Error")
+
+    end_user_id = models.CharField(_("Conductor end-user ID"), max_length=100, unique=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.UNKNOWN, db_index=True
+    )
+    error_code = models.CharField(_("error code"), max_length=100, blank=True)
+    integration_code = models.CharField(_("integration code"), max_length=50, blank=True)
+    user_facing_message = models.TextField(_("user-facing message"), blank=True)
+    request_id = models.CharField(_("Conductor request ID"), max_length=100, blank=True)
+    checked_at = models.DateTimeField(_("last checked"), null=True, blank=True, db_index=True)
+    first_connected_at = models.DateTimeField(_("first connected"), null=True, blank=True)
+    disconnected_at = models.DateTimeField(_("disconnected"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("QuickBooks Desktop connection")
+        verbose_name_plural = _("QuickBooks Desktop connections")
+        indexes = [models.Index(fields=["owner_type", "owner_id"])]
+        permissions = [
+            ("send_connection_link", _("Can send QuickBooks Desktop connection links")),
+            ("run_health_check", _("Can run QuickBooks Desktop health checks")),
+            ("create_end_users", _("Can create missing Conductor end-users")),
+        ]
+
+    def __str__(self):
+        return f"{self.end_user_id}: {self.get_status_display()}"
+
+    @property
+    def is_connected(self):
+        return self.status == self.Status.CONNECTED
+
+
+class AuthSessionRecord(OwnerReference):
+    """An auth session we issued. The client secret and authFlowUrl are bearer credentials and
+    are never stored."""
+
+    class Reason(models.TextChoices):
+        SETTINGS_PAGE = "settings_page", _("Settings page")
+        EMAILED_LINK = "emailed_link", _("Emailed link")
+        API = "api", _("API")
+        COMMAND = "command", _("Management command")
+
+    auth_session_id = models.CharField(_("auth session ID"), max_length=100, unique=True)
+    end_user_id = models.CharField(_("Conductor end-user ID"), max_length=100, db_index=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    sent_to = models.EmailField(_("sent to"), blank=True)
+    redirect_url = models.URLField(_("redirect URL"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("issued at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("connection link")
+        verbose_name_plural = _("connection links")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.auth_session_id
+
+
+class EndUserClaim(OwnerReference):
+    """A lease on creating one owner's end-user, so concurrent tasks create it exactly once.
+
+    Deleted once the id is stored. A leftover claim means an attempt failed or its process died
+    after Conductor may already have created the end-user: the next attempt looks for it by
+    ``sourceId`` before creating another.
+    """
+
+    attempts = models.PositiveIntegerField(default=0)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    may_exist_upstream = models.BooleanField(default=False)
+    last_error = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner_type", "owner_id"], name="conductor_one_claim")
+        ]
+
+    def __str__(self):
+        return f"{self.owner_type_id}:{self.owner_id}"

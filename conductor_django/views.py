@@ -1,0 +1,161 @@
+"""The QuickBooks Desktop settings page and the return from Conductor's hosted flow.
+
+No Conductor failure becomes a 500 here: an answer about the connection is shown with Conductor's
+user-facing message; anything else (outage, timeout, garbage) gets a neutral page.
+"""
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render, resolve_url
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from . import connection, state
+from .client import ConductorAPIError, ConductorError
+from .conf import app_settings
+from .models import AuthSessionRecord, ConnectionStatus
+from .owners import can_manage, resolve_owner
+from .provisioning import ProvisioningInProgress
+
+logger = logging.getLogger("conductor_django.views")
+Status = ConnectionStatus.Status
+
+
+def safe_next(request, url):
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return None
+
+
+def _owner_or_404(request):
+    owner = resolve_owner(request)
+    if owner is None:
+        raise Http404(_("There is no account to connect to QuickBooks Desktop."))
+    return owner
+
+
+def _render(request, owner, outcome, status=None, message="", http_status=200):
+    context = {
+        "outcome": outcome,
+        "status": status,
+        "message": message,
+        "owner": owner,
+        "can_manage": can_manage(request, owner),
+        "retry_url": f"{request.path}?refresh=1",
+    }
+    return render(request, "conductor_django/settings.html", context, status=http_status)
+
+
+def _render_failure(request, owner, exc):
+    """Conductor's own words where it gave them, a neutral page where it gave none."""
+    if isinstance(exc, ConductorAPIError) and exc.user_facing_message:
+        return _render(request, owner, "error", message=exc.user_facing_message)
+    logger.warning("QuickBooks settings page could not reach Conductor: %s", exc)
+    return _render(request, owner, "unavailable")
+
+
+def start_auth_flow(request, owner, next_url):
+    expiry = app_settings.link_expiry("LINK_EXPIRY_MINUTES")
+    token = state.issue(request, owner, next_url, expiry)
+    callback = request.build_absolute_uri(reverse("conductor_django:callback"))
+    link = connection.issue_auth_session(
+        owner,
+        reason=AuthSessionRecord.Reason.SETTINGS_PAGE,
+        issued_by=request.user,
+        redirect_url=f"{callback}?{urlencode({'state': token})}",
+        expiry_minutes=expiry,
+    )
+    return HttpResponseRedirect(link.auth_flow_url)
+
+
+@never_cache
+@login_required
+@require_safe
+def connection_settings(request):
+    owner = _owner_or_404(request)
+    next_url = safe_next(request, request.GET.get("next"))
+    max_age = 0 if request.GET.get("refresh") else app_settings.STATUS_CACHE_TTL
+    try:
+        status = connection.check(owner, max_age=max_age)
+        if status.status == Status.NOT_SET_UP and can_manage(request, owner):
+            return start_auth_flow(request, owner, next_url)
+    except ProvisioningInProgress:
+        return _render(request, owner, "unavailable")
+    except ConductorError as exc:
+        return _render_failure(request, owner, exc)
+    outcome = {Status.CONNECTED: "connected", Status.NOT_SET_UP: "not_set_up"}.get(
+        status.status, "error"
+    )
+    return _render(request, owner, outcome, status, status.user_facing_message)
+
+
+CALLBACK_ERRORS = {
+    "missing": _("This link is missing its security token."),
+    "unknown": _("This link is not valid, or it has already been used."),
+    "expired": _("This link has expired."),
+    "wrong_account": _("This link was issued to a different account."),
+}
+
+
+@never_cache
+@login_required
+@require_safe
+def callback(request):
+    owner = _owner_or_404(request)
+    try:
+        next_url = state.consume(request, request.GET.get("state"), owner)
+    except state.InvalidState as exc:
+        context = {"reason": exc.reason, "error": CALLBACK_ERRORS[exc.reason]}
+        return render(request, "conductor_django/callback_error.html", context, status=400)
+    destination = safe_next(request, next_url) or resolve_url(
+        app_settings.SUCCESS_URL or "conductor_django:settings"
+    )
+    try:
+        status = connection.check(owner)
+    except (ConductorError, ProvisioningInProgress) as exc:
+        logger.warning("Could not confirm the QuickBooks connection after the auth flow: %s", exc)
+        messages.warning(request, _("We could not confirm your QuickBooks Desktop connection yet."))
+        return HttpResponseRedirect(destination)
+    if status.status == Status.CONNECTED:
+        messages.success(request, _("QuickBooks Desktop is connected."))
+    elif status.status == Status.NOT_SET_UP:
+        messages.warning(
+            request, _("QuickBooks Desktop was not connected: setup was not finished.")
+        )
+    else:
+        messages.error(
+            request, status.user_facing_message or _("QuickBooks Desktop is not connected.")
+        )
+    return HttpResponseRedirect(destination)
+
+
+@login_required
+@require_POST
+def disconnect(request):
+    owner = _owner_or_404(request)
+    if not can_manage(request, owner):
+        raise PermissionDenied
+    try:
+        connection.disconnect(owner)
+    except ConductorError as exc:
+        logger.warning("Could not disconnect QuickBooks Desktop: %s", exc)
+        messages.error(
+            request,
+            getattr(exc, "user_facing_message", None)
+            or _("We could not disconnect QuickBooks Desktop right now. Please try again."),
+        )
+    else:
+        messages.success(request, _("QuickBooks Desktop was disconnected."))
+    return HttpResponseRedirect(
+        safe_next(request, request.POST.get("next"))
+        or resolve_url(app_settings.SUCCESS_URL or "conductor_django:settings")
+    )

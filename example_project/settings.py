@@ -1,0 +1,99 @@
+"""Settings for the example product: a small multi-user app that connects users to QuickBooks.
+
+Everything that differs between machines comes from the environment. With
+CONDUCTOR_SANDBOX=1 (what `make demo` sets) the offline Conductor sandbox is mounted at
+/sandbox/ and the client talks to it instead of api.conductor.is.
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "example-project-insecure-key-for-local-use-only")
+DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
+ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+
+SANDBOX = os.environ.get("CONDUCTOR_SANDBOX", "0") == "1"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "conductor_django",
+    "conductor_django.sandbox",
+    "example_project.accounts.apps.AccountsConfig",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "example_project.urls"
+WSGI_APPLICATION = "example_project.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.environ.get("EXAMPLE_DB_PATH", str(BASE_DIR.parent / "example.sqlite3")),
+    }
+}
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+USE_TZ = True
+TIME_ZONE = "UTC"
+LANGUAGE_CODE = "en"
+USE_I18N = True
+STATIC_URL = "static/"
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"conductor_django": {"handlers": ["console"], "level": "INFO"}},
+}
+
+# The demo keys below are the sandbox's: they open nothing on the real Conductor.
+CONDUCTOR = {
+    "SECRET_KEY": os.environ.get(
+        "CONDUCTOR_SECRET_KEY", "sk_conductor_sandbox_demo_0000000000000000" if SANDBOX else None
+    ),
+    "PUBLISHABLE_KEY": os.environ.get(
+        "CONDUCTOR_PUBLISHABLE_KEY",
+        "pk_conductor_sandbox_demo_0000000000000000" if SANDBOX else None,
+    ),
+}
+if SANDBOX:
+    CONDUCTOR["API_BASE_URL"] = os.environ.get(
+        "CONDUCTOR_BASE_URL", "http://127.0.0.1:8000/sandbox/v1"
+    )

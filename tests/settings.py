@@ -1,0 +1,35 @@
+"""Test settings: the example project, with the sandbox mounted and fast, offline defaults.
+
+Set DATABASE_URL-style variables to run on PostgreSQL: CONDUCTOR_TEST_DB=postgres uses
+127.0.0.1:5432, database `test` (trust auth), as CI does.
+"""
+
+import os
+
+from example_project.settings import *  # noqa: F403
+from example_project.settings import CONDUCTOR
+
+SANDBOX = True
+if os.environ.get("CONDUCTOR_TEST_DB") == "postgres":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "HOST": os.environ.get("PGHOST", "127.0.0.1"),
+            "PORT": os.environ.get("PGPORT", "5432"),
+            "USER": os.environ.get("PGUSER", "postgres"),
+            "NAME": os.environ.get("PGDATABASE", "test"),
+        }
+    }
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CONDUCTOR = {
+    **CONDUCTOR,
+    "SECRET_KEY": "sk_conductor_test_secret_0123456789abcdef",
+    "PUBLISHABLE_KEY": "pk_conductor_test_publishable_0123456789",
+    # Unit tests stub this host with `responses`; live tests point the client at the sandbox.
+    "API_BASE_URL": "https://api.conductor.test/v1",
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+LOGGING = {"version": 1, "disable_existing_loggers": False}
