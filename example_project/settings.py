@@ -60,6 +60,8 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ.get("EXAMPLE_DB_PATH", str(BASE_DIR.parent / "example.sqlite3")),
+        # The sandbox answers the app's own API calls from another thread of the same server.
+        "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
     }
 }
 

@@ -30,6 +30,9 @@ CONDUCTOR = {
     "PUBLISHABLE_KEY": "pk_conductor_test_publishable_0123456789",
     # Unit tests stub this host with `responses`; live tests point the client at the sandbox.
     "API_BASE_URL": "https://api.conductor.test/v1",
+    # Retries are exercised by their own tests; elsewhere they would only slow the suite.
+    "RETRY_BACKOFF": 0.01,
 }
+CONDUCTOR_SANDBOX = {"ENABLED": True}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -1,0 +1,49 @@
+# The two commands a newcomer runs: `make demo` and `make test`. Each creates .venv itself.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: demo test test-sqlite test-postgres matrix bench lint services browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.demo: requirements/demo.txt pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/demo.txt
+	touch $@
+
+$(VENV)/.test: requirements/test.txt pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/test.txt
+	touch $@
+
+## Start the example project on http://127.0.0.1:$(PORT)/ with the offline Conductor sandbox.
+demo: $(VENV)/.demo
+	CONDUCTOR_SANDBOX=1 CONDUCTOR_BASE_URL=http://127.0.0.1:$(PORT)/sandbox/v1 $(BIN)/python manage.py migrate --no-input
+	CONDUCTOR_SANDBOX=1 CONDUCTOR_BASE_URL=http://127.0.0.1:$(PORT)/sandbox/v1 $(BIN)/python manage.py demo_accounts
+	CONDUCTOR_SANDBOX=1 CONDUCTOR_BASE_URL=http://127.0.0.1:$(PORT)/sandbox/v1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## The whole suite: lint, SQLite and PostgreSQL, end to end in chromium.
+test: $(VENV)/.test services browser
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
+	$(BIN)/pytest
+	CONDUCTOR_TEST_DB=postgres $(BIN)/pytest
+
+## Debian's chromium for the browser tests (root and apt-get needed; skipped where absent).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ; } || \
+	  echo "chromium not installed: browser tests will be skipped"
+
+## Start PostgreSQL and Redis where they are installed but not running.
+services:
+	@bash scripts/services.sh
+
+lint: $(VENV)/.test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) .nox example.sqlite3 test-artifacts

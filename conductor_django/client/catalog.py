@@ -1,0 +1,101 @@
+"""Conductor's documented errors for a QuickBooks Desktop connection, with their user-facing texts.
+
+One catalog, so the sandbox, the fake for host tests and our own tests all answer what Conductor
+answers. Entries: (HTTP status, code, type, integrationCode, message, userFacingMessage).
+"""
+
+GENERIC_USER_MESSAGE = "An internal server error occurred. Please try again."
+
+NOT_SET_UP_USER_MESSAGE = (
+    "QuickBooks Desktop is not connected yet. Please finish setting up the connection by "
+    "completing the QuickBooks Desktop setup steps, then try again."
+)
+QBD_NOT_RUNNING_USER_MESSAGE = (
+    "We could not connect to QuickBooks Desktop because QuickBooks could not be started. Please "
+    "open QuickBooks Desktop and your company file on the computer where the QuickBooks Web "
+    "Connector is installed, then try again."
+)
+NOT_ACTIVE_USER_MESSAGE = (
+    "The connection to QuickBooks Desktop is not active. Please check that the computer running "
+    "QuickBooks Desktop is turned on, that the QuickBooks Web Connector is running (open it, or "
+    "in QuickBooks choose File > App Management > Update Web Services), and that Auto-Run is "
+    "enabled for this application in the Web Connector, then try again."
+)
+PERMISSION_DENIED_USER_MESSAGE = (
+    "QuickBooks Desktop denied access to this application. To fix this, open QuickBooks Desktop "
+    "and sign in as an Admin user, go to Edit > Preferences > Integrated Applications > Company "
+    'Preferences, select this application, click Properties, check "Allow this application to '
+    'log in automatically", click OK, and then try again.'
+)
+TIMEOUT_USER_MESSAGE = "QuickBooks Desktop did not respond in time. Please try again."
+
+CONNECTION_ERROR = "INTEGRATION_CONNECTION_ERROR"
+
+HEALTH_CHECK_ERRORS = {
+    "not_set_up": (
+        409,
+        "INTEGRATION_CONNECTION_NOT_SET_UP",
+        CONNECTION_ERROR,
+        None,
+        "The end-user has not completed the QuickBooks Desktop auth flow: create an auth session "
+        "and send them to its authFlowUrl.",
+        NOT_SET_UP_USER_MESSAGE,
+    ),
+    "qbd_not_running": (
+        502,
+        "QBD_CONNECTION_ERROR",
+        CONNECTION_ERROR,
+        "0x80040408",
+        "QuickBooks Desktop could not be started (0x80040408): Could not start QuickBooks.",
+        QBD_NOT_RUNNING_USER_MESSAGE,
+    ),
+    "not_active": (
+        502,
+        "INTEGRATION_CONNECTION_NOT_ACTIVE",
+        CONNECTION_ERROR,
+        None,
+        "The end-user's QuickBooks Web Connector has not connected to Conductor recently: the "
+        "computer may be off, the Web Connector may not be running, or Auto-Run is disabled.",
+        NOT_ACTIVE_USER_MESSAGE,
+    ),
+    "permission_denied": (
+        502,
+        "QBD_CONNECTION_ERROR",
+        CONNECTION_ERROR,
+        "0x80040420",
+        "The QuickBooks user has denied access (0x80040420).",
+        PERMISSION_DENIED_USER_MESSAGE,
+    ),
+    "request_timeout": (
+        504,
+        "QBD_REQUEST_TIMEOUT",
+        CONNECTION_ERROR,
+        None,
+        "QuickBooks Desktop did not respond to the request in time.",
+        TIMEOUT_USER_MESSAGE,
+    ),
+}
+
+
+def error_envelope(status, code, type_, message, user_facing_message, request_id, **extra):
+    """Conductor's error body: ``{"error": {...}}``, ``integrationCode`` only when given."""
+    error = {
+        "message": message,
+        "userFacingMessage": user_facing_message,
+        "type": type_,
+        "code": code,
+        "httpStatusCode": status,
+        "requestId": request_id,
+    }
+    if extra.get("integration_code"):
+        error["integrationCode"] = extra["integration_code"]
+    return {"error": error}
+
+
+def health_check_error(name, request_id):
+    """(status, body) of the health check's answer in the named scenario."""
+    status, code, type_, integration_code, message, user_facing = HEALTH_CHECK_ERRORS[name]
+    body = error_envelope(
+        status, code, type_, message, user_facing, request_id, integration_code=integration_code
+    )
+    return status, body

@@ -1,0 +1,217 @@
+import json
+import re
+import secrets
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+import requests
+import responses
+
+from ..client.catalog import (
+    GENERIC_USER_MESSAGE,
+    HEALTH_CHECK_ERRORS,
+    error_envelope,
+    health_check_error,
+)
+from ..conf import app_settings
+
+# "connected" passes; the others answer as Conductor does in that state.
+SCENARIOS = ("connected", *HEALTH_CHECK_ERRORS)
+OUTAGES = {
+    500: ("INTERNAL_SERVER_ERROR", "INTERNAL_ERROR"),
+    502: ("BAD_GATEWAY", "INTERNAL_ERROR"),
+    503: ("SERVICE_UNAVAILABLE", "INTERNAL_ERROR"),
+    429: ("TOO_MANY_REQUESTS", "INVALID_REQUEST_ERROR"),
+}
+
+
+def _now():
+    return datetime.now(UTC)
+
+
+def _iso(moment):
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _id(prefix):
+    return f"{prefix}{secrets.token_hex(8)}"
+
+
+class FakeConductor:
+    """Conductor's API as seen through ``requests``, held in memory.
+
+    End-users start in the ``not_set_up`` scenario; ``set_scenario`` puts one in any of
+    ``SCENARIOS``; ``outage`` makes every call fail for a while. ``calls`` lists what was sent.
+    """
+
+    def __init__(self, base_url=None):
+        self.base_url = (base_url or app_settings.API_BASE_URL).rstrip("/")
+        self.mock = responses.RequestsMock(assert_all_requests_are_fired=False)
+        self.end_users = {}
+        self.scenarios = {}
+        self.auth_sessions = []
+        self._outages = []
+
+    # Lifecycle
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    def start(self):
+        pattern = re.compile(re.escape(self.base_url) + r"/.*")
+        for method in ("GET", "POST", "DELETE"):
+            self.mock.add_callback(method, pattern, callback=self._dispatch)
+        self.mock.start()
+
+    def stop(self):
+        self.mock.stop()
+        self.mock.reset()
+
+    # Arranging a test
+
+    def end_user_id(self, owner):
+        """The owner's end-user id, creating the end-user (through the app) if it has none."""
+        if isinstance(owner, str):
+            return owner
+        from ..provisioning import ensure_end_user
+
+        return ensure_end_user(owner)
+
+    def set_scenario(self, owner, scenario):
+        if scenario not in SCENARIOS:
+            raise ValueError(f"Unknown scenario {scenario!r}; choose from {', '.join(SCENARIOS)}.")
+        self.scenarios[self.end_user_id(owner)] = scenario
+
+    def outage(self, status=503, times=None, retry_after=None):
+        """The next ``times`` calls (all, if None) fail with ``status``, or with a dropped
+        connection when ``status`` is ``"network"``, or an HTML page when it is ``"html"``."""
+        self._outages.append({"status": status, "times": times, "retry_after": retry_after})
+
+    def end_outage(self):
+        self._outages.clear()
+
+    @property
+    def calls(self):
+        return [(call.request.method, urlsplit(call.request.url).path) for call in self.mock.calls]
+
+    def count(self, method, path_suffix):
+        return sum(1 for m, p in self.calls if m == method and p.endswith(path_suffix))
+
+    # Answering
+
+    def _dispatch(self, request):
+        request_id = _id("req_")
+        headers = {"Conductor-Request-Id": request_id}
+        if (outage := self._take_outage()) is not None:
+            return self._fail(outage, headers, request_id)
+        if request.headers.get("Authorization") != f"Bearer {app_settings.SECRET_KEY}":
+            body = error_envelope(
+                401,
+                "API_KEY_INVALID",
+                "AUTHENTICATION_ERROR",
+                "Invalid API key.",
+                GENERIC_USER_MESSAGE,
+                request_id,
+            )
+            return 401, headers, json.dumps(body)
+        path = urlsplit(request.url).path[len(urlsplit(self.base_url).path) :]
+        status, body = self._route(request, path, request_id)
+        return status, headers, json.dumps(body)
+
+    def _take_outage(self):
+        if not self._outages:
+            return None
+        outage = self._outages[0]
+        if outage["times"] is not None:
+            outage["times"] -= 1
+            if outage["times"] <= 0:
+                self._outages.pop(0)
+        return outage
+
+    def _fail(self, outage, headers, request_id):
+        status = outage["status"]
+        if status == "network":
+            raise requests.ConnectionError("Connection reset by peer (fake outage)")
+        if status == "html":
+            html = "<html><body><h1>502 Bad Gateway</h1></body></html>"
+            return 502, {**headers, "Content-Type": "text/html"}, html
+        if outage["retry_after"] is not None:
+            headers["Retry-After"] = str(outage["retry_after"])
+        code, type_ = OUTAGES.get(status, ("INTERNAL_SERVER_ERROR", "INTERNAL_ERROR"))
+        body = error_envelope(status, code, type_, code, GENERIC_USER_MESSAGE, request_id)
+        return status, headers, json.dumps(body)
+
+    def _not_found(self, what, request_id):
+        body = error_envelope(
+            404,
+            "RESOURCE_MISSING",
+            "INVALID_REQUEST_ERROR",
+            f"No {what} found.",
+            GENERIC_USER_MESSAGE,
+            request_id,
+        )
+        return 404, body
+
+    def _route(self, request, path, request_id):
+        payload = json.loads(request.body) if request.body else {}
+        if path == "/end-users" and request.method == "POST":
+            end_user = {
+                "id": _id("end_usr_"),
+                "objectType": "end_user",
+                "createdAt": _iso(_now()),
+                "companyName": payload["companyName"],
+                "sourceId": payload["sourceId"],
+                "email": payload["email"],
+                "integrationConnections": [],
+            }
+            self.end_users[end_user["id"]] = end_user
+            self.scenarios[end_user["id"]] = "not_set_up"
+            return 200, end_user
+        if path == "/end-users" and request.method == "GET":
+            return 200, {
+                "objectType": "list",
+                "url": "/v1/end-users",
+                "data": list(self.end_users.values()),
+            }
+        if path.startswith("/end-users/"):
+            end_user_id = path.removeprefix("/end-users/")
+            if end_user_id not in self.end_users:
+                return self._not_found("end-user", request_id)
+            if request.method == "DELETE":
+                del self.end_users[end_user_id]
+                self.scenarios.pop(end_user_id, None)
+                return 200, {"id": end_user_id, "objectType": "end_user", "deleted": True}
+            return 200, self.end_users[end_user_id]
+        if path == "/auth-sessions":
+            if payload.get("endUserId") not in self.end_users:
+                return self._not_found("end-user", request_id)
+            return 200, self._auth_session(payload)
+        if path == "/quickbooks-desktop/health-check":
+            end_user_id = request.headers.get("Conductor-End-User-Id")
+            if end_user_id not in self.end_users:
+                return self._not_found("end-user", request_id)
+            scenario = self.scenarios.get(end_user_id, "not_set_up")
+            if scenario == "connected":
+                return 200, {"duration": 12, "status": "ok"}
+            return health_check_error(scenario, request_id)
+        return self._not_found("route", request_id)
+
+    def _auth_session(self, payload):
+        secret = _id("auth_sess_client_secret_")
+        created = _now()
+        session = {
+            "id": _id("auth_sess_"),
+            "objectType": "auth_session",
+            "createdAt": _iso(created),
+            "endUserId": payload["endUserId"],
+            "clientSecret": secret,
+            "authFlowUrl": f"https://connect.conductor.is/qbd/{secret}?key={payload['publishableKey']}",
+            "expiresAt": _iso(created + timedelta(minutes=payload.get("linkExpiryMins", 30))),
+            "redirectUrl": payload.get("redirectUrl"),
+        }
+        self.auth_sessions.append(session)
+        return session

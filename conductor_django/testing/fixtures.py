@@ -1,0 +1,12 @@
+"""pytest fixtures for host apps: ``pytest_plugins = ["conductor_django.testing.fixtures"]``."""
+
+import pytest
+
+from .fake import FakeConductor
+
+
+@pytest.fixture
+def fake_conductor():
+    """A ``FakeConductor`` answering every call the app makes, for the length of one test."""
+    with FakeConductor() as fake:
+        yield fake
