@@ -1,0 +1,54 @@
+"""Identifiers and timestamps shaped like Conductor's."""
+
+import secrets
+import uuid
+from datetime import UTC
+
+END_USER = "end_usr_"
+AUTH_SESSION = "auth_sess_"
+CLIENT_SECRET = "auth_sess_client_secret_"
+INTEGRATION_CONNECTION = "int_conn_"
+REQUEST = "req_"
+
+
+def new_id(prefix, nbytes=12):
+    return prefix + secrets.token_hex(nbytes)
+
+
+def new_end_user_id():
+    return new_id(END_USER)
+
+
+def new_auth_session_id():
+    return new_id(AUTH_SESSION)
+
+
+def new_client_secret():
+    # Longer than the others: it is a bearer credential for the hosted flow.
+    return new_id(CLIENT_SECRET, 24)
+
+
+def new_connection_id():
+    return new_id(INTEGRATION_CONNECTION)
+
+
+def new_request_id():
+    return new_id(REQUEST)
+
+
+def new_guid():
+    """A GUID in the braces-and-uppercase form the Web Connector expects."""
+    return "{" + str(uuid.uuid4()).upper() + "}"
+
+
+def iso(dt):
+    """ISO 8601 in UTC with milliseconds and ``Z``, e.g. ``2024-01-01T12:34:56.789Z``."""
+    if dt is None:
+        return None
+    dt = dt.astimezone(UTC)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+def new_password():
+    """A Web Connector password: what the user pastes after adding the .qwc file."""
+    return secrets.token_urlsafe(12)

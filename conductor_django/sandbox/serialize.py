@@ -1,0 +1,39 @@
+"""The sandbox's models as Conductor's JSON objects (exactly Conductor's keys)."""
+
+from .ids import iso
+
+
+def connection(conn):
+    return {
+        "id": conn.id,
+        "objectType": "integration_connection",
+        "createdAt": iso(conn.created_at),
+        "integrationSlug": conn.integration_slug,
+        "lastRequestAt": iso(conn.last_request_at),
+        "lastSuccessfulRequestAt": iso(conn.last_successful_request_at),
+    }
+
+
+def end_user(user):
+    return {
+        "id": user.id,
+        "objectType": "end_user",
+        "createdAt": iso(user.created_at),
+        "companyName": user.company_name,
+        "sourceId": user.source_id,
+        "email": user.email,
+        "integrationConnections": [connection(c) for c in user.connections.all()],
+    }
+
+
+def auth_session(session, auth_flow_url):
+    return {
+        "id": session.id,
+        "objectType": "auth_session",
+        "createdAt": iso(session.created_at),
+        "endUserId": session.end_user_id,
+        "clientSecret": session.client_secret,
+        "authFlowUrl": auth_flow_url,
+        "expiresAt": iso(session.expires_at),
+        "redirectUrl": session.redirect_url or None,
+    }
