@@ -8,6 +8,6 @@ class ConductorDjangoConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import receivers
+        from . import checks, receivers  # noqa: F401  (checks registers the system checks)
 
         receivers.connect(apps.get_models())

@@ -52,6 +52,9 @@ def _run(queryset, work, concurrency, on_result):
 
     # A bounded window of pending rows keeps memory flat however many rows there are.
     window = threading.Semaphore(concurrency * 4)
+    # Results arrive on the pool's threads: one at a time, so no count is lost and
+    # `on_result` need not be thread-safe.
+    reporting = threading.Lock()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         for owner in queryset.iterator(chunk_size=500):
             window.acquire()
@@ -63,8 +66,9 @@ def _run(queryset, work, concurrency, on_result):
                     outcome, detail = future.result()
                 except Exception as exc:  # a bug must not stop the run; report it per row
                     outcome, detail = "failed", repr(exc)
-                totals[outcome] += 1
-                on_result(owner, outcome, detail)
+                with reporting:
+                    totals[outcome] += 1
+                    on_result(owner, outcome, detail)
 
             future.add_done_callback(done)
     return totals

@@ -87,6 +87,7 @@ def record(owner, end_user_id, status, error=None):
         "integration_code": (error and error.integration_code) or "",
         "user_facing_message": (error and error.user_facing_message) or "",
         "request_id": (error and error.request_id) or "",
+        "disconnected_at": None,
     }
     with transaction.atomic():
         current, created = ConnectionStatus.objects.select_for_update().get_or_create(
@@ -100,7 +101,6 @@ def record(owner, end_user_id, status, error=None):
         if first_connection:
             current.first_connected_at = now
         current.save()
-        current.disconnected_at = None
         if status == Status.CONNECTED:
             AuthSessionRecord.objects.filter(
                 end_user_id=end_user_id, completed_at__isnull=True, created_at__lte=now

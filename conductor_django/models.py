@@ -64,6 +64,7 @@ class ConnectionStatus(OwnerReference):
             ("send_connection_link", _("Can send QuickBooks Desktop connection links")),
             ("run_health_check", _("Can run QuickBooks Desktop health checks")),
             ("create_end_users", _("Can create missing Conductor end-users")),
+            ("disconnect_quickbooks", _("Can disconnect QuickBooks Desktop")),
         ]
 
     def __str__(self):

@@ -4,6 +4,7 @@ may manage its connection."""
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import SimpleLazyObject, empty
 
 from .conf import app_settings
 
@@ -21,7 +22,13 @@ def owner_model():
 
 
 def _request_user(request):
-    return request.user
+    user = request.user
+    # AuthenticationMiddleware's lazy wrapper would make type(owner) SimpleLazyObject.
+    if isinstance(user, SimpleLazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
 
 
 def resolve_owner(request):

@@ -14,6 +14,7 @@ from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -98,11 +99,12 @@ def connection_settings(request):
     return _render(request, owner, outcome, status, status.user_facing_message)
 
 
+# Lazy: built at import, shown in the language of each request.
 CALLBACK_ERRORS = {
-    "missing": _("This link is missing its security token."),
-    "unknown": _("This link is not valid, or it has already been used."),
-    "expired": _("This link has expired."),
-    "wrong_account": _("This link was issued to a different account."),
+    "missing": gettext_lazy("This link is missing its security token."),
+    "unknown": gettext_lazy("This link is not valid, or it has already been used."),
+    "expired": gettext_lazy("This link has expired."),
+    "wrong_account": gettext_lazy("This link was issued to a different account."),
 }
 
 

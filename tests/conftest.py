@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 pytest_plugins = ["conductor_django.testing.fixtures"]
@@ -12,3 +14,12 @@ def user(django_user_model, fake_conductor, django_capture_on_commit_callbacks):
         )
     user.refresh_from_db()
     return user
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("CONDUCTOR_TEST_DB") == "postgres":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: run with CONDUCTOR_TEST_DB=postgres")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)

@@ -22,6 +22,7 @@ OUTAGES = {
     502: ("BAD_GATEWAY", "INTERNAL_ERROR"),
     503: ("SERVICE_UNAVAILABLE", "INTERNAL_ERROR"),
     429: ("TOO_MANY_REQUESTS", "INVALID_REQUEST_ERROR"),
+    401: ("API_KEY_INVALID", "AUTHENTICATION_ERROR"),
 }
 
 
@@ -87,8 +88,9 @@ class FakeConductor:
         self.scenarios[self.end_user_id(owner)] = scenario
 
     def outage(self, status=503, times=None, retry_after=None):
-        """The next ``times`` calls (all, if None) fail with ``status``, or with a dropped
-        connection when ``status`` is ``"network"``, or an HTML page when it is ``"html"``."""
+        """The next ``times`` calls (all, if None) fail with ``status``: an HTTP status, or
+        ``"network"`` (a dropped connection), ``"timeout"`` (no answer in time) or ``"html"``
+        (a proxy's HTML 502 page)."""
         self._outages.append({"status": status, "times": times, "retry_after": retry_after})
 
     def end_outage(self):
@@ -136,6 +138,8 @@ class FakeConductor:
         status = outage["status"]
         if status == "network":
             raise requests.ConnectionError("Connection reset by peer (fake outage)")
+        if status == "timeout":
+            raise requests.ReadTimeout("Read timed out (fake outage)")
         if status == "html":
             html = "<html><body><h1>502 Bad Gateway</h1></body></html>"
             return 502, {**headers, "Content-Type": "text/html"}, html

@@ -1,0 +1,75 @@
+"""What the app's management commands share: choosing the owner model, and a progress line."""
+
+import threading
+
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandError
+
+from ..owners import owner_model
+
+MAX_CONCURRENCY = 32
+
+
+class OwnerCommand(BaseCommand):
+    def add_model_argument(self, parser):
+        parser.add_argument(
+            "--model",
+            metavar="APP_LABEL.MODEL",
+            help=(
+                "The owner model, if not the one the CONDUCTOR['OWNER_MODEL'] setting names "
+                "(by default the user model)."
+            ),
+        )
+
+    def add_concurrency_argument(self, parser):
+        parser.add_argument(
+            "--concurrency",
+            type=int,
+            default=4,
+            metavar="N",
+            help=(
+                f"How many owners to work on at once (1 to {MAX_CONCURRENCY}; default 4). Each "
+                "owner's requests are sent one after another, as QuickBooks serves one request "
+                "per company file at a time."
+            ),
+        )
+
+    def owner_model(self, label):
+        if not label:
+            return owner_model()
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError) as exc:
+            raise CommandError(f"--model {label}: {exc}") from None
+        if not any(field.name == "conductor_end_user_id" for field in model._meta.get_fields()):
+            raise CommandError(
+                f"--model {label}: {model._meta.label} does not use ConductorEndUserMixin."
+            )
+        return model
+
+    def check_concurrency(self, concurrency):
+        if not 1 <= concurrency <= MAX_CONCURRENCY:
+            raise CommandError(f"--concurrency must be between 1 and {MAX_CONCURRENCY}.")
+        return concurrency
+
+
+class Progress:
+    """A line per 10% done (or per row when there are few) on a stream, e.g. stderr, so the
+    summary on stdout stays clean for scripts."""
+
+    def __init__(self, total, stream, verb):
+        self.total = total
+        self.stream = stream
+        self.verb = verb
+        self.done = 0
+        self._last_tenth = 0
+        self._lock = threading.Lock()
+
+    def step(self):
+        with self._lock:
+            self.done += 1
+            tenth = self.done * 10 // max(self.total, 1)
+            if tenth > self._last_tenth or self.done == self.total:
+                self._last_tenth = tenth
+                percent = min(100, self.done * 100 // max(self.total, 1))
+                self.stream.write(f"{self.verb} {self.done}/{self.total} ({percent}%)")

@@ -1,0 +1,1 @@
+from .support import make_user  # noqa: F401

@@ -1,0 +1,1 @@
+from tests.admin.support import make_user  # noqa: F401

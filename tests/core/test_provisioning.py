@@ -1,0 +1,336 @@
+"""Exactly one Conductor end-user per row, whatever runs twice, races or times out."""
+
+import json
+import os
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+import requests
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.utils import timezone
+
+from conductor_django import signals
+from conductor_django.client import errors
+from conductor_django.models import EndUserClaim
+from conductor_django.provisioning import (
+    ProvisioningInProgress,
+    ensure_end_user,
+    provisioning_disabled,
+)
+from conductor_django.tasks import provision_end_user
+from conductor_django.tasks_compat import task_backends
+
+from .helpers import BASE_URL, conductor_settings, end_user_json, error_json
+
+pytestmark = pytest.mark.django_db
+
+END_USERS = f"{BASE_URL}/end-users"
+
+
+def company_from_username(owner):
+    return f"{owner.username.title()} Ltd"
+
+
+def billing_email(owner):
+    return f"billing+{owner.pk}@example.com"
+
+
+def listing(*end_users):
+    return {"objectType": "list", "url": "/v1/end-users", "data": list(end_users)}
+
+
+def run_task(owner):
+    return provision_end_user.enqueue(owner._meta.label, owner.pk)
+
+
+def claim_of(owner):
+    return EndUserClaim.objects.filter(
+        owner_type=ContentType.objects.get_for_model(owner), owner_id=str(owner.pk)
+    ).first()
+
+
+def test_creates_end_user_with_fields_from_the_row(fake_conductor, unprovisioned_user):
+    end_user_id = ensure_end_user(unprovisioned_user)
+
+    unprovisioned_user.refresh_from_db()
+    assert unprovisioned_user.conductor_end_user_id == end_user_id
+    created = fake_conductor.end_users[end_user_id]
+    assert created["companyName"] == "Bob's Bikes"
+    assert created["sourceId"] == str(unprovisioned_user.pk)
+    assert created["email"] == "bob@example.com"
+    assert claim_of(unprovisioned_user) is None
+
+
+def test_company_name_defaults_to_full_name_then_username(fake_conductor, django_user_model):
+    with provisioning_disabled():
+        named = django_user_model.objects.create_user(
+            "ada", "ada@example.com", first_name="Ada", last_name="Lovelace"
+        )
+        bare = django_user_model.objects.create_user("grace", "")
+
+    assert fake_conductor.end_users[ensure_end_user(named)]["companyName"] == "Ada Lovelace"
+    bare_end_user = fake_conductor.end_users[ensure_end_user(bare)]
+    assert bare_end_user["companyName"] == "grace"
+    assert bare_end_user["email"] == ""
+
+
+def test_company_name_and_email_from_dotted_path_getters(
+    settings, fake_conductor, unprovisioned_user
+):
+    conductor_settings(
+        settings,
+        COMPANY_NAME_GETTER="tests.core.test_provisioning.company_from_username",
+        EMAIL_GETTER="tests.core.test_provisioning.billing_email",
+    )
+
+    created = fake_conductor.end_users[ensure_end_user(unprovisioned_user)]
+
+    assert created["companyName"] == "Bob Ltd"
+    assert created["email"] == f"billing+{unprovisioned_user.pk}@example.com"
+    assert created["sourceId"] == str(unprovisioned_user.pk)
+
+
+def test_getters_may_be_callables(settings, fake_conductor, unprovisioned_user):
+    conductor_settings(settings, COMPANY_NAME_GETTER=company_from_username)
+
+    assert fake_conductor.end_users[ensure_end_user(unprovisioned_user)]["companyName"] == "Bob Ltd"
+
+
+def test_task_run_twice_posts_once(fake_conductor, unprovisioned_user):
+    run_task(unprovisioned_user)
+    run_task(unprovisioned_user)
+
+    unprovisioned_user.refresh_from_db()
+    assert fake_conductor.count("POST", "/end-users") == 1
+    assert list(fake_conductor.end_users) == [unprovisioned_user.conductor_end_user_id]
+
+
+def test_stale_copy_of_the_row_does_not_create_a_second(
+    fake_conductor, unprovisioned_user, django_user_model
+):
+    stale = django_user_model.objects.get(pk=unprovisioned_user.pk)
+
+    first = ensure_end_user(unprovisioned_user)
+    second = ensure_end_user(stale)
+
+    assert second == first
+    assert stale.conductor_end_user_id == first
+    assert fake_conductor.count("POST", "/end-users") == 1
+
+
+def test_row_with_an_id_is_left_alone(fake_conductor, django_user_model):
+    owner = django_user_model.objects.create_user("carol", conductor_end_user_id="end_usr_known")
+
+    assert ensure_end_user(owner) == "end_usr_known"
+    run_task(owner)
+
+    assert fake_conductor.calls == []
+
+
+def test_end_user_created_signal_sent_once(fake_conductor, unprovisioned_user):
+    received = []
+
+    def receiver(sender, owner, end_user_id, **kwargs):
+        received.append((sender, owner.pk, end_user_id))
+
+    signals.end_user_created.connect(receiver)
+    try:
+        end_user_id = ensure_end_user(unprovisioned_user)
+        ensure_end_user(unprovisioned_user)
+    finally:
+        signals.end_user_created.disconnect(receiver)
+
+    assert received == [(type(unprovisioned_user), unprovisioned_user.pk, end_user_id)]
+
+
+def test_timed_out_create_is_adopted_by_source_id_on_next_run(rsps, unprovisioned_user):
+    source_id = str(unprovisioned_user.pk)
+    rsps.post(END_USERS, body=requests.ReadTimeout("read timed out"))
+
+    with pytest.raises(errors.TimeoutError):
+        ensure_end_user(unprovisioned_user)
+
+    unprovisioned_user.refresh_from_db()
+    assert unprovisioned_user.conductor_end_user_id is None
+    claim = claim_of(unprovisioned_user)
+    assert claim.may_exist_upstream is True
+    assert claim.lease_expires_at is None
+    assert claim.attempts == 1
+
+    # Conductor did create it; the next run lists, finds it by sourceId and adopts it.
+    other = end_user_json("end_usr_someone_else", "999999")
+    rsps.get(END_USERS, json=listing(other, end_user_json("end_usr_created", source_id)))
+    run_task(unprovisioned_user)
+
+    unprovisioned_user.refresh_from_db()
+    assert unprovisioned_user.conductor_end_user_id == "end_usr_created"
+    assert [call.request.method for call in rsps.calls] == ["POST", "GET"]
+    assert claim_of(unprovisioned_user) is None
+
+
+def test_create_after_5xx_checks_for_an_existing_end_user_first(rsps, unprovisioned_user):
+    rsps.post(END_USERS, status=500, json=error_json(500, "INTERNAL_ERROR", "INTERNAL_ERROR"))
+
+    with pytest.raises(errors.InternalServerError):
+        ensure_end_user(unprovisioned_user)
+
+    # It did not happen after all: nothing with this sourceId, so create it now.
+    rsps.get(END_USERS, json=listing(end_user_json("end_usr_other", "999999")))
+    rsps.replace("POST", END_USERS, json=end_user_json("end_usr_new", str(unprovisioned_user.pk)))
+
+    assert ensure_end_user(unprovisioned_user) == "end_usr_new"
+    assert [call.request.method for call in rsps.calls] == ["POST", "GET", "POST"]
+
+
+def test_create_rejected_with_4xx_is_retried_without_listing(rsps, unprovisioned_user):
+    body = error_json(400, "INVALID_REQUEST", "INVALID_REQUEST_ERROR", message="email is invalid")
+    rsps.post(END_USERS, status=400, json=body)
+
+    with pytest.raises(errors.InvalidRequestError):
+        ensure_end_user(unprovisioned_user)
+
+    claim = claim_of(unprovisioned_user)
+    assert claim.may_exist_upstream is False
+    assert "email is invalid" in claim.last_error
+
+    rsps.replace("POST", END_USERS, json=end_user_json("end_usr_new", str(unprovisioned_user.pk)))
+    assert ensure_end_user(unprovisioned_user) == "end_usr_new"
+    assert [call.request.method for call in rsps.calls] == ["POST", "POST"]
+
+
+def test_lease_held_by_another_worker_raises_and_posts_nothing(rsps, unprovisioned_user):
+    EndUserClaim.objects.create(
+        owner_type=ContentType.objects.get_for_model(unprovisioned_user),
+        owner_id=str(unprovisioned_user.pk),
+        lease_expires_at=timezone.now() + timedelta(seconds=60),
+        attempts=1,
+    )
+
+    with pytest.raises(ProvisioningInProgress):
+        ensure_end_user(unprovisioned_user)
+    assert run_task(unprovisioned_user).return_value is None
+
+    assert len(rsps.calls) == 0
+    assert claim_of(unprovisioned_user).attempts == 1
+
+
+def test_lease_held_but_id_already_stored_returns_it(rsps, unprovisioned_user, django_user_model):
+    stale = django_user_model.objects.get(pk=unprovisioned_user.pk)
+    django_user_model.objects.filter(pk=stale.pk).update(conductor_end_user_id="end_usr_done")
+    EndUserClaim.objects.create(
+        owner_type=ContentType.objects.get_for_model(stale),
+        owner_id=str(stale.pk),
+        lease_expires_at=timezone.now() + timedelta(seconds=60),
+    )
+
+    assert ensure_end_user(stale) == "end_usr_done"
+    assert len(rsps.calls) == 0
+
+
+def test_expired_lease_means_a_worker_died_so_reconcile_first(rsps, unprovisioned_user):
+    EndUserClaim.objects.create(
+        owner_type=ContentType.objects.get_for_model(unprovisioned_user),
+        owner_id=str(unprovisioned_user.pk),
+        lease_expires_at=timezone.now() - timedelta(seconds=1),
+        attempts=1,
+    )
+    source_id = str(unprovisioned_user.pk)
+    rsps.get(END_USERS, json=listing(end_user_json("end_usr_from_dead_worker", source_id)))
+
+    assert ensure_end_user(unprovisioned_user) == "end_usr_from_dead_worker"
+    assert [call.request.method for call in rsps.calls] == ["GET"]
+
+
+def test_task_for_a_deleted_row_does_nothing(fake_conductor, unprovisioned_user):
+    label, pk = unprovisioned_user._meta.label, unprovisioned_user.pk
+    unprovisioned_user.delete()
+
+    result = provision_end_user.enqueue(label, pk)
+
+    assert result.return_value is None
+    assert fake_conductor.calls == []
+
+
+def test_task_failure_is_logged_with_how_to_recover(fake_conductor, unprovisioned_user, caplog):
+    fake_conductor.outage(503)
+
+    result = run_task(unprovisioned_user)
+
+    assert result.status == "FAILED"
+    (record,) = [r for r in caplog.records if r.name == "conductor_django.tasks"]
+    assert record.levelname == "ERROR"
+    assert "conductor_sync_end_users" in record.getMessage()
+    assert fake_conductor.count("POST", "/end-users") == 1
+
+
+def test_transient_failure_deferred_on_a_backend_that_can(
+    settings, fake_conductor, unprovisioned_user
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    fake_conductor.outage(503, times=1)
+
+    provision_end_user.call(unprovisioned_user._meta.label, unprovisioned_user.pk)
+
+    (queued,) = task_backends["default"].results
+    assert list(queued.args) == [unprovisioned_user._meta.label, unprovisioned_user.pk, 2]
+    assert queued.task.run_after > timezone.now()
+
+    provision_end_user.call(*queued.args)
+    unprovisioned_user.refresh_from_db()
+    assert unprovisioned_user.conductor_end_user_id in fake_conductor.end_users
+    assert fake_conductor.count("POST", "/end-users") == 2
+    assert len(fake_conductor.end_users) == 1
+    assert json.loads(fake_conductor.mock.calls[0].request.body)["sourceId"] == str(
+        unprovisioned_user.pk
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    os.environ.get("CONDUCTOR_TEST_DB") != "postgres",
+    reason="in-memory SQLite locks whole tables across threads: needs CONDUCTOR_TEST_DB=postgres",
+)
+def test_two_workers_racing_create_one_end_user(rsps, django_user_model):
+    with provisioning_disabled():
+        owner = django_user_model.objects.create_user("racer", "racer@example.com")
+    posts = []
+
+    def slow_create(request):
+        posts.append(request)
+        # Hold the create open so the other worker arrives while it is in flight.
+        time.sleep(0.05)
+        return 200, {}, json.dumps(end_user_json("end_usr_race", str(owner.pk)))
+
+    rsps.add_callback("POST", END_USERS, callback=slow_create)
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def worker():
+        copy = django_user_model.objects.get(pk=owner.pk)
+        start.wait()
+        try:
+            outcomes.append(ensure_end_user(copy))
+        except ProvisioningInProgress:
+            outcomes.append("in progress")
+        except Exception as exc:
+            outcomes.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(posts) == 1
+    assert sorted(outcomes, key=str) in (
+        ["end_usr_race", "end_usr_race"],
+        ["end_usr_race", "in progress"],
+    )
+    owner.refresh_from_db()
+    assert owner.conductor_end_user_id == "end_usr_race"
