@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo test test-sqlite test-postgres matrix bench lint services browser clean
+.PHONY: demo test matrix bench lint services system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,17 +25,15 @@ demo: $(VENV)/.demo
 	CONDUCTOR_SANDBOX=1 CONDUCTOR_BASE_URL=http://127.0.0.1:$(PORT)/sandbox/v1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## The whole suite: lint, SQLite and PostgreSQL, end to end in chromium.
-test: $(VENV)/.test services browser
+test: $(VENV)/.test services system-packages
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
 	$(BIN)/pytest
 	CONDUCTOR_TEST_DB=postgres $(BIN)/pytest
 
-## Debian's chromium for the browser tests (root and apt-get needed; skipped where absent).
-browser:
-	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ; } || \
-	  echo "chromium not installed: browser tests will be skipped"
+## Debian's chromium (browser tests) and gettext (catalog test); skipped where they cannot be had.
+system-packages:
+	@bash scripts/system-packages.sh
 
 ## Start PostgreSQL and Redis where they are installed but not running.
 services:

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "conductor_django",
     "conductor_django.sandbox",
     "example_project.accounts.apps.AccountsConfig",
+    "example_project.organizations.apps.OrganizationsConfig",
 ]
 
 MIDDLEWARE = [
@@ -98,4 +99,15 @@ CONDUCTOR = {
 if SANDBOX:
     CONDUCTOR["API_BASE_URL"] = os.environ.get(
         "CONDUCTOR_BASE_URL", "http://127.0.0.1:8000/sandbox/v1"
+    )
+
+# EXAMPLE_OWNER=organization: organizations (not each user) own the QuickBooks connection;
+# members share it and only organization admins may connect or disconnect.
+if os.environ.get("EXAMPLE_OWNER", "user") == "organization":
+    CONDUCTOR.update(
+        {
+            "OWNER_MODEL": "organizations.Organization",
+            "OWNER_RESOLVER": "example_project.organizations.owners.organization_of",
+            "CAN_MANAGE_CONNECTION": "example_project.organizations.owners.is_organization_admin",
+        }
     )

@@ -1,3 +1,5 @@
+from importlib.util import find_spec
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -7,6 +9,10 @@ urlpatterns = [
     path("quickbooks/", include("conductor_django.urls")),
     path("", include("example_project.accounts.urls")),
 ]
+
+# The JSON API needs djangorestframework (the `drf` extra); the rest of the app does not.
+if find_spec("rest_framework"):
+    urlpatterns.append(path("api/quickbooks/", include("conductor_django.api.urls")))
 
 if settings.SANDBOX:
     urlpatterns.append(path("sandbox/", include("conductor_django.sandbox.urls")))

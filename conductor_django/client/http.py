@@ -28,6 +28,10 @@ def _redact(secret, text):
     return text.replace(secret, "sk_…redacted") if secret and text else text
 
 
+def _text(value):
+    return value if isinstance(value, str) and value else None
+
+
 def _never_sent(exc):
     """True when the request provably never reached the server, so even a POST may be re-sent."""
     if isinstance(exc, requests.ConnectTimeout):
@@ -242,16 +246,20 @@ class ConductorClient:
         if not isinstance(envelope, dict):
             return self._invalid_body(response)
         status = response.status_code
-        code = envelope.get("code")
-        type_ = envelope.get("type")
+        # A proxy or a bug upstream can put anything in the envelope: keep only strings.
+        code = _text(envelope.get("code"))
+        type_ = _text(envelope.get("type"))
+        declared_status = envelope.get("httpStatusCode")
         error = errors.api_error_class(code, type_, status)(
-            _redact(self._secret_key, str(envelope.get("message") or f"HTTP {status}")),
+            _redact(self._secret_key, _text(envelope.get("message")) or f"HTTP {status}"),
             code=code,
             type=type_,
-            user_facing_message=envelope.get("userFacingMessage"),
-            http_status_code=envelope.get("httpStatusCode") or status,
-            integration_code=envelope.get("integrationCode"),
-            request_id=envelope.get("requestId") or response.headers.get(REQUEST_ID_HEADER),
+            user_facing_message=_text(envelope.get("userFacingMessage")),
+            http_status_code=declared_status
+            if isinstance(declared_status, int) and not isinstance(declared_status, bool)
+            else status,
+            integration_code=_text(envelope.get("integrationCode")),
+            request_id=_text(envelope.get("requestId")) or response.headers.get(REQUEST_ID_HEADER),
         )
         if isinstance(error, errors.RateLimitError):
             error.retry_after = _retry_after(response)

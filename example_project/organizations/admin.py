@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from conductor_django.admin import ConductorOwnerAdminMixin
+
+from .models import Membership, Organization
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(ConductorOwnerAdminMixin, admin.ModelAdmin):
+    # The mixin adds the connection links, health check and disconnect actions, and a
+    # "QuickBooks Desktop" section with the recorded status to the change page.
+    list_display = ("name", "email", "conductor_end_user_id")
+    search_fields = ("name", "email")
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "organization", "role")
+    list_filter = ("role",)
+    search_fields = ("user__username", "organization__name")
+    autocomplete_fields = ("user", "organization")

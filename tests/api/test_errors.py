@@ -1,0 +1,96 @@
+"""Every failure answers {"error": {"code", "userFacingMessage", "requestId"}}, never a 500."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from conductor_django.client.catalog import GENERIC_USER_MESSAGE
+from conductor_django.models import EndUserClaim
+from conductor_django.owners import owner_reference
+from conductor_django.provisioning import provisioning_disabled
+
+from .conftest import url
+from .openapi import assert_documented
+
+pytestmark = pytest.mark.django_db
+CALLS = [
+    ("get", "status", {"refresh": "1"}, "/status/"),
+    ("post", "health-check", {}, "/health-check/"),
+    ("post", "auth-session", {}, "/auth-session/"),
+    ("post", "disconnect", {}, "/disconnect/"),
+]
+
+
+def call(api, method, name, data):
+    if method == "get":
+        return api.get(url(name), data)
+    return api.post(url(name), data, content_type="application/json")
+
+
+@pytest.mark.parametrize("outage", [503, 500, 429, "network", "html"])
+@pytest.mark.parametrize(("method", "name", "data", "path"), CALLS)
+def test_conductor_unreachable_is_a_503_with_a_neutral_message(
+    api, fake_conductor, outage, method, name, data, path
+):
+    fake_conductor.outage(outage)
+    response = call(api, method, name, data)
+    assert response.status_code == 503
+    assert_documented(response, path, method)
+    error = response.json()["error"]
+    assert error["code"] == "CONDUCTOR_UNAVAILABLE"
+    assert error["userFacingMessage"] == (
+        "We could not reach QuickBooks right now. Please try again in a few minutes."
+    )
+    assert int(response.headers["Retry-After"]) > 0
+
+
+def test_request_id_of_a_conductor_outage_is_passed_on(api, fake_conductor):
+    fake_conductor.outage(503)
+    error = api.post(url("health-check")).json()["error"]
+    assert error["requestId"].startswith("req_")
+
+
+def test_network_failure_has_no_request_id(api, fake_conductor):
+    fake_conductor.outage("network")
+    assert api.post(url("health-check")).json()["error"]["requestId"] is None
+
+
+@pytest.mark.parametrize(("method", "name", "data", "path"), CALLS)
+def test_conductor_refusing_our_key_is_a_502_with_its_code(
+    api, fake_conductor, method, name, data, path
+):
+    # The key was revoked in Conductor's dashboard.
+    fake_conductor.outage(401)
+    response = call(api, method, name, data)
+    assert response.status_code == 502
+    assert_documented(response, path, method)
+    error = response.json()["error"]
+    assert error["code"] == "API_KEY_INVALID"
+    assert error["userFacingMessage"] == GENERIC_USER_MESSAGE
+    assert error["requestId"].startswith("req_")
+
+
+def test_end_user_missing_at_conductor_is_a_502_with_its_code(api, user, fake_conductor):
+    del fake_conductor.end_users[user.conductor_end_user_id]
+    response = api.post(url("health-check"))
+    assert response.status_code == 502
+    assert response.json()["error"]["code"] == "RESOURCE_MISSING"
+
+
+@pytest.mark.parametrize(("method", "name", "data", "path"), CALLS[:3])
+def test_end_user_being_created_elsewhere_is_a_503_of_its_own(
+    client, django_user_model, fake_conductor, method, name, data, path
+):
+    with provisioning_disabled():
+        carol = django_user_model.objects.create_user("carol", "carol@example.com", "pw")
+    # Another worker holds the lease on creating Carol's end-user right now.
+    EndUserClaim.objects.create(
+        **owner_reference(carol), lease_expires_at=timezone.now() + timedelta(minutes=1)
+    )
+    client.force_login(carol)
+    response = call(client, method, name, data)
+    assert response.status_code == 503
+    assert_documented(response, path, method)
+    assert response.json()["error"]["code"] == "PROVISIONING_IN_PROGRESS"
+    assert fake_conductor.count("POST", "/end-users") == 0
