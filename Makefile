@@ -14,6 +14,10 @@ $(VENV)/.demo: requirements/demo.txt pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements/demo.txt
 	touch $@
 
+$(VENV)/.bench: requirements/bench.txt pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/bench.txt
+	touch $@
+
 $(VENV)/.test: requirements/test.txt pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements/test.txt
 	touch $@
@@ -38,6 +42,14 @@ system-packages:
 ## Start PostgreSQL and Redis where they are installed but not running.
 services:
 	@bash scripts/services.sh
+
+## Benchmarks against the sandbox on gunicorn (about 5 minutes); rewrites docs/benchmarks.md.
+## `make bench BENCH_ARGS=--quick` is a 20-second smoke run.
+bench: $(VENV)/.bench
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) ; } || \
+	  echo "wrk not installed: the settings-page benchmark uses Python threads"
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check .

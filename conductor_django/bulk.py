@@ -35,10 +35,26 @@ class _Directory:
         return self._by_source.get(source_id)
 
 
+def _pages(queryset, size=500):
+    """The queryset's rows in primary-key order, a page at a time.
+
+    Keyset paging rather than ``iterator()``: a read cursor held open across the writes each row
+    makes would keep SQLite's database locked against every other writer for the whole run.
+    """
+    last = None
+    while True:
+        page = queryset if last is None else queryset.filter(pk__gt=last)
+        rows = list(page.order_by("pk")[:size])
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].pk
+
+
 def _run(queryset, work, concurrency, on_result):
     totals = Counter()
     if concurrency <= 1:
-        for owner in queryset.iterator(chunk_size=500):
+        for owner in _pages(queryset):
             outcome, detail = work(owner)
             totals[outcome] += 1
             on_result(owner, outcome, detail)
@@ -56,7 +72,7 @@ def _run(queryset, work, concurrency, on_result):
     # `on_result` need not be thread-safe.
     reporting = threading.Lock()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        for owner in queryset.iterator(chunk_size=500):
+        for owner in _pages(queryset):
             window.acquire()
             future = pool.submit(guarded, owner)
 
@@ -91,7 +107,7 @@ def sync_end_users(queryset, *, concurrency=4, on_result=lambda owner, outcome, 
         except ConductorError as exc:
             return "failed", str(exc)
 
-    pending = queryset.filter(conductor_end_user_id__isnull=True).order_by("pk")
+    pending = queryset.filter(conductor_end_user_id__isnull=True)
     return _run(pending, work, concurrency, on_result)
 
 
@@ -111,5 +127,5 @@ def check_connections(queryset, *, concurrency=4, on_result=lambda owner, outcom
             return "failed", str(exc)
         return status.status, status.error_code or status.user_facing_message
 
-    owners = queryset.filter(conductor_end_user_id__isnull=False).order_by("pk")
+    owners = queryset.filter(conductor_end_user_id__isnull=False)
     return _run(owners, work, concurrency, on_result)

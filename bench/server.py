@@ -1,0 +1,79 @@
+"""Start and stop the benchmark server: gunicorn, one process, many threads, on 127.0.0.1."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+# 50 stampeding requests plus the sandbox's own health check must all be in flight at once.
+THREADS = 64
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    def __init__(self, port, env, log_path):
+        self.port = port
+        self.env = env
+        self.log_path = log_path
+        self.process = None
+        self.url = f"http://127.0.0.1:{port}"
+
+    def command(self):
+        return [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "example_project.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--worker-class",
+            "gthread",
+            "--workers",
+            "1",
+            "--threads",
+            str(THREADS),
+            "--keep-alive",
+            "30",
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+        ]
+
+    def __enter__(self):
+        log = open(self.log_path, "ab")  # noqa: SIM115 (closed with the process)
+        self.process = subprocess.Popen(
+            self.command(), cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True
+        )
+        log.close()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited at start; see {self.log_path}")
+            try:
+                requests.get(self.url + "/bench/floor/", timeout=1, allow_redirects=False)
+                return self
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        self.__exit__()
+        raise RuntimeError(f"gunicorn did not answer within 30 s; see {self.log_path}")
+
+    def __exit__(self, *exc):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()

@@ -1,0 +1,93 @@
+"""The benchmark server's settings: the example project as a production-like deployment, with
+the sandbox standing in for Conductor on a database of its own (see ``routers``).
+
+``bench.run`` sets the environment read here (database, port) before Django starts, both for
+itself and for the gunicorn process it launches, so both share one database: the bench drives
+the sandbox through ``conductor_django.sandbox.control`` on that database.
+"""
+
+import os
+from importlib.util import find_spec
+
+from example_project.settings import *  # noqa: F403
+from example_project.settings import BASE_DIR, INSTALLED_APPS, TEMPLATES
+
+DEBUG = False
+SANDBOX = True
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+ROOT_URLCONF = "bench.urls"
+INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db"]
+TEMPLATES = [
+    {**TEMPLATES[0], "DIRS": [*TEMPLATES[0]["DIRS"], BASE_DIR.parent / "bench" / "templates"]}
+]
+
+if os.environ.get("BENCH_DB") == "postgres":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "HOST": os.environ.get("PGHOST", "127.0.0.1"),
+            "PORT": os.environ.get("PGPORT", "5432"),
+            "USER": os.environ.get("PGUSER", "postgres"),
+            "NAME": os.environ["BENCH_PG_NAME"],
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+        }
+    }
+    DATABASES["sandbox"] = {
+        **DATABASES["default"],
+        "NAME": os.environ["BENCH_PG_NAME"] + "_sandbox",
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ["BENCH_DB_PATH"],
+            # WAL lets the server's readers run beside the bench's writers, as a production
+            # SQLite deployment would be set up.
+            "OPTIONS": {
+                "timeout": 30,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            },
+            "CONN_MAX_AGE": 60,
+        }
+    }
+    DATABASES["sandbox"] = {
+        **DATABASES["default"],
+        "NAME": os.environ["BENCH_DB_PATH"].replace(".sqlite3", "-sandbox.sqlite3"),
+    }
+DATABASE_ROUTERS = ["bench.routers.SandboxRouter"]
+
+# Sign-up would otherwise spend ~0.3 s in PBKDF2 and hide the app's own cost in the noise.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# One process, so LocMemCache is shared by all the server's threads (the stampede needs that).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# django.tasks on Django 6, the django-tasks backport before it.
+_TASKS_MODULE = "django.tasks" if find_spec("django.tasks") else "django_tasks"
+TASKS = {
+    # A real queue: sign-up only inserts a row; a worker would create the end-user later.
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "immediate": {"BACKEND": f"{_TASKS_MODULE}.backends.immediate.ImmediateBackend"},
+}
+
+_SECRET = "sk_conductor_bench_secret_0000000000000000"
+_PUBLISHABLE = "pk_conductor_bench_publishable_000000000000"
+CONDUCTOR = {
+    "SECRET_KEY": _SECRET,
+    "PUBLISHABLE_KEY": _PUBLISHABLE,
+    "API_BASE_URL": f"http://127.0.0.1:{os.environ.get('BENCH_PORT', '8000')}/sandbox/v1",
+    "MAX_RETRIES": 0,
+    # "A cached status" for the whole settings-page run, which is longer than the default 60 s.
+    "STATUS_CACHE_TTL": 3600,
+}
+CONDUCTOR_SANDBOX = {"ENABLED": True}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Per-row INFO lines (10,000 end-users created) would measure the terminal, not the code.
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

@@ -1,0 +1,13 @@
+"""The example project's URLs plus the floors the benchmarks compare against."""
+
+from django.urls import path
+
+from example_project.urls import urlpatterns as project_urlpatterns
+
+from . import views
+
+urlpatterns = [
+    path("bench/floor/", views.floor, name="bench_floor"),
+    path("bench/tags/", views.tags, name="bench_tags"),
+    *project_urlpatterns,
+]
