@@ -35,6 +35,10 @@ test: $(VENV)/.test services system-packages
 	$(BIN)/pytest
 	CONDUCTOR_TEST_DB=postgres $(BIN)/pytest
 
+## The Django 6 legs of the version matrix (Python 3.12/3.13, SQLite and PostgreSQL), via nox.
+matrix: $(VENV)/.test services system-packages
+	$(BIN)/nox -t django6
+
 ## Debian's chromium (browser tests) and gettext (catalog test); skipped where they cannot be had.
 system-packages:
 	@bash scripts/system-packages.sh

@@ -16,6 +16,7 @@ from django.utils import timezone
 from . import signals
 from .client import (
     ConductorAPIError,
+    ConductorError,
     ConnectionNotSetUpError,
     IntegrationConnectionError,
     IntegrationError,
@@ -142,13 +143,19 @@ def check(owner, *, max_age=0):
     # Long enough for the slowest check to finish; short enough that a crashed holder is brief.
     lock_seconds = int(app_settings.CONNECT_TIMEOUT + app_settings.HEALTH_CHECK_TIMEOUT) + 5
     if not _cache().add(lock, 1, lock_seconds):
-        waited = _wait_for_check(end_user_id, lock, asked_at, lock_seconds)
-        if waited is not None:
-            return waited
+        return _wait_for_check(end_user_id, lock, asked_at, lock_seconds)
     try:
         return _health_check(owner, end_user_id)
     finally:
         _cache().delete(lock)
+
+
+class CheckFailedElsewhere(ConductorError):
+    """A concurrent health check of the same connection, which this caller waited for, failed."""
+
+    @property
+    def is_transient(self):
+        return True
 
 
 def _wait_for_check(end_user_id, lock, asked_at, limit):
@@ -158,15 +165,15 @@ def _wait_for_check(end_user_id, lock, asked_at, limit):
         if result := _cached(end_user_id, asked_at):
             return result
         if _cache().get(lock) is None:
-            # The other check ended without a result (Conductor failed it): take the last
-            # known status rather than asking Conductor again at once.
-            return (
-                _cached(end_user_id, asked_at)
-                or ConnectionStatus.objects.filter(
-                    end_user_id=end_user_id, checked_at__isnull=False
-                ).first()
-            )
-    return None
+            break
+    # The check we waited for failed: the last known status, if there is one, rather than each
+    # waiter asking Conductor in turn.
+    recorded = ConnectionStatus.objects.filter(
+        end_user_id=end_user_id, checked_at__isnull=False
+    ).first()
+    if recorded is None:
+        raise CheckFailedElsewhere("A concurrent health check of this connection failed.")
+    return recorded
 
 
 def _health_check(owner, end_user_id):
@@ -177,7 +184,9 @@ def _health_check(owner, end_user_id):
     except (IntegrationConnectionError, IntegrationError) as exc:
         return record(owner, end_user_id, Status.ERROR, exc)
     except ConductorAPIError as exc:
-        logger.error("Health check for %s failed: %s", end_user_id, exc)
+        # An outage is Conductor's to fix; anything else (a rejected key) is ours.
+        level = logging.WARNING if exc.is_transient else logging.ERROR
+        logger.log(level, "Health check for %s failed: %s", end_user_id, exc)
         raise
     return record(owner, end_user_id, Status.CONNECTED)
 

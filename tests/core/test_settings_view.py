@@ -168,15 +168,28 @@ def test_unreachable_conductor_renders_neutral_page(logged_in, fake_conductor, o
     assert ConnectionStatus.objects.count() == 0
 
 
-def test_conductor_outage_with_envelope_shows_its_masked_message(logged_in, fake_conductor):
-    fake_conductor.outage(503)
+@pytest.mark.parametrize("status", [500, 503, 429])
+def test_conductor_outage_with_envelope_shows_the_neutral_page(logged_in, fake_conductor, status):
+    # Conductor's envelope for an outage carries only its masked generic text: it says nothing
+    # about this user's QuickBooks, so the page must not present it as their connection's error.
+    fake_conductor.outage(status)
+
+    response = logged_in.get(SETTINGS_URL)
+
+    assert response.status_code == 200
+    assert outcome_of(response) == "unavailable"
+    assert "An internal server error occurred" not in response.content.decode()
+    assert ConnectionStatus.objects.count() == 0
+
+
+def test_rejected_key_shows_conductors_message(logged_in, fake_conductor):
+    fake_conductor.outage(401)
 
     response = logged_in.get(SETTINGS_URL)
 
     assert response.status_code == 200
     assert outcome_of(response) == "error"
     assert "An internal server error occurred. Please try again." in response.content.decode()
-    assert ConnectionStatus.objects.count() == 0
 
 
 def test_timed_out_health_check_renders_neutral_page_without_retrying(logged_in, user):

@@ -1,0 +1,1 @@
+from .support import sandbox  # noqa: F401  (fixture)
