@@ -31,6 +31,6 @@ class Command(BaseCommand):
                 if created:
                     user.set_password(PASSWORD)
                     user.save()
-        self.stdout.write("Demo accounts (password: %s):" % PASSWORD)
+        self.stdout.write(f"Demo accounts (password: {PASSWORD}):")
         for username, _email, company, staff in ACCOUNTS:
             self.stdout.write(f"  {username:<6} {company}{'  (admin site)' if staff else ''}")
