@@ -141,7 +141,6 @@ def test_link_list_never_shows_the_link(admin_client, links, fake_conductor):
     assert admin_client.get(f"{LINKS_URL}add/").status_code == 403
 
 
-
 def test_links_of_one_owner_from_its_status_page(admin_client, links):
     alice_link = links["alice"].record
     status = ConnectionStatus.objects.create(

@@ -1,4 +1,3 @@
-
 """Health check answers per connection scenario."""
 
 import time
