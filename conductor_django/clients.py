@@ -41,3 +41,10 @@ def get_client():
                     max_retry_wait=max_wait,
                 )
     return client
+
+
+def close_all():
+    """Close every shared client's connections (at shutdown, or between live-server tests)."""
+    with _lock:
+        for client in _clients.values():
+            client.close()

@@ -5,6 +5,7 @@ user-facing message; anything else (outage, timeout, garbage) gets a neutral pag
 """
 
 import logging
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,6 +29,7 @@ from .provisioning import ProvisioningInProgress
 
 logger = logging.getLogger("conductor_django.views")
 Status = ConnectionStatus.Status
+UNFINISHED_FLOW_KEY = "conductor_django_unfinished_flow"
 
 
 def safe_next(request, url):
@@ -45,12 +48,15 @@ def _owner_or_404(request):
 
 
 def _render(request, owner, outcome, status=None, message="", http_status=200):
+    checked_at = status.checked_at if status else None
     context = {
         "outcome": outcome,
         "status": status,
         "message": message,
         "owner": owner,
         "can_manage": can_manage(request, owner),
+        "just_checked": bool(checked_at) and timezone.now() - checked_at < timedelta(minutes=1),
+        "connect_url": request.path,
         "retry_url": f"{request.path}?refresh=1",
     }
     return render(request, "conductor_django/settings.html", context, status=http_status)
@@ -87,9 +93,11 @@ def connection_settings(request):
     owner = _owner_or_404(request)
     next_url = safe_next(request, request.GET.get("next"))
     max_age = 0 if request.GET.get("refresh") else app_settings.STATUS_CACHE_TTL
+    # Straight back from a flow the user did not finish: offer it again rather than loop into it.
+    unfinished = request.session.pop(UNFINISHED_FLOW_KEY, False)
     try:
         status = connection.check(owner, max_age=max_age)
-        if status.status == Status.NOT_SET_UP and can_manage(request, owner):
+        if status.status == Status.NOT_SET_UP and can_manage(request, owner) and not unfinished:
             return start_auth_flow(request, owner, next_url)
     except ProvisioningInProgress:
         return _render(request, owner, "unavailable")
@@ -132,13 +140,13 @@ def callback(request):
     if status.status == Status.CONNECTED:
         messages.success(request, _("QuickBooks Desktop is connected."))
     elif status.status == Status.NOT_SET_UP:
+        request.session[UNFINISHED_FLOW_KEY] = True
         messages.warning(
             request, _("QuickBooks Desktop was not connected: setup was not finished.")
         )
     else:
-        messages.error(
-            request, status.user_facing_message or _("QuickBooks Desktop is not connected.")
-        )
+        # The settings page shows Conductor's message; a flash repeating it would say it twice.
+        messages.error(request, _("There is a problem with your QuickBooks Desktop connection."))
     return HttpResponseRedirect(destination)
 
 

@@ -100,6 +100,8 @@ if SANDBOX:
     CONDUCTOR["API_BASE_URL"] = os.environ.get(
         "CONDUCTOR_BASE_URL", "http://127.0.0.1:8000/sandbox/v1"
     )
+    # Scenario switches on the sandbox dashboard show on the next page load.
+    CONDUCTOR["STATUS_CACHE_TTL"] = 0
 
 # EXAMPLE_OWNER=organization: organizations (not each user) own the QuickBooks connection;
 # members share it and only organization admins may connect or disconnect.

@@ -32,6 +32,8 @@ CONDUCTOR = {
     "API_BASE_URL": "https://api.conductor.test/v1",
     # Retries are exercised by their own tests; elsewhere they would only slow the suite.
     "RETRY_BACKOFF": 0.01,
+    # Explicit, so that a shell with CONDUCTOR_SANDBOX=1 exported does not change caching tests.
+    "STATUS_CACHE_TTL": 60,
 }
 CONDUCTOR_SANDBOX = {"ENABLED": True}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

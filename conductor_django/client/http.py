@@ -93,6 +93,16 @@ class ConductorClient:
     def __repr__(self):
         return f"<ConductorClient {self.base_url}>"
 
+    def close(self):
+        """Close pooled connections now (``Session.close()`` alone leaves urllib3's sockets to
+        garbage collection). The client stays usable: a later call opens a new connection."""
+        for adapter in self.session.adapters.values():
+            for key in list(adapter.poolmanager.pools.keys()):
+                pool = adapter.poolmanager.pools.get(key)
+                if pool is not None:
+                    pool.close()
+        self.session.close()
+
     # End-users
 
     def create_end_user(self, *, company_name, source_id, email):

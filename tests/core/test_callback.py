@@ -1,6 +1,7 @@
 """The return from Conductor's hosted flow: only our own one-time state is accepted."""
 
 import time
+from html import escape
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -252,7 +253,7 @@ def test_flow_abandoned_records_not_set_up_with_warning(logged_in, user, fake_co
     assert AuthSessionRecord.objects.get().completed_at is None
 
 
-def test_connection_error_after_flow_shows_user_facing_message(
+def test_connection_error_after_flow_shows_user_facing_message_once(
     logged_in, user, fake_conductor, flow
 ):
     token, _ = flow
@@ -261,9 +262,31 @@ def test_connection_error_after_flow_shows_user_facing_message(
     response = callback(logged_in, token)
 
     assert response.status_code == 302
-    assert messages_of(response) == [("error", PERMISSION_DENIED_USER_MESSAGE)]
+    assert messages_of(response) == [
+        ("error", "There is a problem with your QuickBooks Desktop connection.")
+    ]
     status = ConnectionStatus.objects.get(end_user_id=user.conductor_end_user_id)
     assert (status.status, status.integration_code) == (Status.ERROR, "0x80040420")
+    page = logged_in.get(response["Location"]).content.decode()
+    assert page.count(escape(PERMISSION_DENIED_USER_MESSAGE)) == 1
+
+
+def test_unfinished_flow_offers_to_connect_instead_of_looping_back(
+    logged_in, user, fake_conductor, flow
+):
+    token, _ = flow
+    auth_sessions_before = len(fake_conductor.auth_sessions)
+
+    page = logged_in.get(callback(logged_in, token)["Location"])
+
+    assert page.status_code == 200
+    assert 'data-conductor-outcome="not_set_up"' in page.content.decode()
+    assert 'class="conductor-connect"' in page.content.decode()
+    assert len(fake_conductor.auth_sessions) == auth_sessions_before
+    # Choosing to connect again starts a fresh flow.
+    again = logged_in.get(SETTINGS_URL)
+    assert again.status_code == 302
+    assert len(fake_conductor.auth_sessions) == auth_sessions_before + 1
 
 
 def test_conductor_down_on_return_redirects_with_warning(logged_in, user, fake_conductor, flow):

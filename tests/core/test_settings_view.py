@@ -58,7 +58,7 @@ def test_connected_renders_connected_with_last_checked(logged_in, user, fake_con
 
     assert response.status_code == 200
     assert outcome_of(response) == "connected"
-    assert "Last checked" in response.content.decode()
+    assert "Checked just now." in response.content.decode()
     assert fake_conductor.count("GET", "/health-check") == 1
     status = ConnectionStatus.objects.get(end_user_id=user.conductor_end_user_id)
     assert status.status == ConnectionStatus.Status.CONNECTED

@@ -30,9 +30,10 @@ def test_settings_page_in_french(client, user, fake_conductor, french):
     client.force_login(user)
     page = client.get(reverse("conductor_django:settings")).content.decode()
     assert "Connecté" in page
-    assert "Dernière vérification il y a" in page
+    assert "Vérifiée à l'instant." in page.replace("&#x27;", "'")
+    assert "Vérifier à nouveau" in page
     assert "Déconnecter QuickBooks Desktop" in page
-    assert "Last checked" not in page
+    assert "Checked just now" not in page
 
 
 @pytest.mark.django_db

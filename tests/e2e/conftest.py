@@ -1,0 +1,157 @@
+"""The example project served by a live server with the sandbox mounted next to it, the app's
+client pointed at that sandbox over real sockets, and two ways to play the user: ``visitor`` (a
+``requests`` session that reads forms and CSRF tokens) and ``page`` (chromium via Playwright)."""
+
+import os
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+import requests
+from django import db
+
+from conductor_django import clients
+
+from .journey import PASSWORD
+from .pages import Page
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def app(transactional_db, live_server, settings):
+    """The live server's URL, with the app's Conductor client talking to its sandbox."""
+    # The database fixtures come first so that, when this is the session's first test, the live
+    # server (session-scoped) stops before the test database is dropped.
+    settings.CONDUCTOR = {**settings.CONDUCTOR, "API_BASE_URL": f"{live_server.url}/sandbox/v1"}
+    settings.CONDUCTOR_SANDBOX = {"ENABLED": True}
+    before = set(threading.enumerate())
+    yield live_server.url
+    # Kept-alive pooled connections hold a server thread each; one outliving the test would use a
+    # database connection after the live server's teardown. Every client the test's settings
+    # made (a changed timeout makes another) is closed.
+    clients.close_all()
+    # Requests the client gave up on (timeouts) may still be running in the server: let them
+    # finish before the database is flushed under them.
+    for thread in set(threading.enumerate()) - before:
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(timeout=10)
+
+
+def close_connections(session):
+    """Close every pooled connection now. ``Session.close()`` alone only forgets urllib3's pools
+    and leaves their sockets to garbage collection, which a retained traceback (a captured log
+    record of a failed call) postpones past the test."""
+    for adapter in session.adapters.values():
+        pools = adapter.poolmanager.pools
+        for key in pools.keys():
+            pools[key].close()
+    session.close()
+
+
+class Visitor:
+    """A browser without JavaScript: cookies, forms with their CSRF token, no automatic redirects
+    so each hop can be checked."""
+
+    def __init__(self, session, base_url):
+        self.session = session
+        self.base_url = base_url
+        self.url = base_url
+
+    def get(self, url, **params):
+        self.url = urljoin(self.url, url)
+        return self.session.get(self.url, params=params or None, allow_redirects=False)
+
+    def follow(self, response):
+        assert response.is_redirect, (response.status_code, response.text[:500])
+        return self.get(response.headers["Location"])
+
+    def page(self, response):
+        return Page(response.text)
+
+    def submit(self, form, **values):
+        """POST (or GET) ``form`` from the current page, as a click on its submit button would."""
+        data = {**form.fields, **values}
+        url = urljoin(self.url, form.action or self.url)
+        if form.method == "post":
+            response = self.session.post(url, data=data, allow_redirects=False)
+        else:
+            response = self.session.get(url, params=data, allow_redirects=False)
+        if not response.is_redirect:
+            self.url = url
+        return response
+
+    def sign_up(self, username, company_name):
+        page = self.page(self.get("/sign-up/"))
+        return self.submit(
+            page.form(containing="sign-up"),
+            username=username,
+            email=f"{username}@example.com",
+            company_name=company_name,
+            password1=PASSWORD,
+            password2=PASSWORD,
+        )
+
+
+@pytest.fixture
+def visitor(app):
+    session = requests.Session()
+    try:
+        yield Visitor(session, app)
+    finally:
+        close_connections(session)
+
+
+@pytest.fixture
+def chromium():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    return pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture
+def page(app, chromium, request):
+    """A chromium tab; ``page.shoot(name)`` keeps a full-page screenshot under test-artifacts/."""
+    # Playwright's sync API keeps an event loop in this thread, which trips Django's async-unsafe
+    # guard for the ORM calls the test makes (and the database teardown) while it runs.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    folder = ARTIFACTS / request.node.name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    shots = []
+    try:
+        with chromium.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            context = browser.new_context(base_url=app, accept_downloads=True)
+            tab = context.new_page()
+
+            def shoot(name):
+                shots.append(name)
+                tab.screenshot(path=folder / f"{len(shots):02d}-{name}.png", full_page=True)
+
+            tab.shoot = shoot
+            try:
+                yield tab
+            finally:
+                context.close()
+                browser.close()
+                # Django keeps connections per context, and the ORM calls the test made ran in
+                # Playwright's: close those here, or their sessions outlive the test database.
+                db.connections.close_all()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
