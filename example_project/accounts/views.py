@@ -2,8 +2,6 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from conductor_django.connection import recorded_status
-
 from .forms import SignUpForm
 
 
@@ -18,4 +16,4 @@ def sign_up(request):
 
 @login_required
 def dashboard(request):
-    return render(request, "accounts/dashboard.html", {"status": recorded_status(request.user)})
+    return render(request, "accounts/dashboard.html")

@@ -26,7 +26,7 @@ def sign_up(page, username, company_name):
 
 
 def walk_to_permission_prompt(page, app):
-    page.click("#qbd-settings")
+    page.click(".conductor-button")
     page.wait_for_url(f"{app}/sandbox/qbd/**")
     page.shoot("flow-download")
     with page.expect_download() as download:
@@ -69,7 +69,7 @@ def test_sign_up_connect_and_flip_a_scenario(app, page):
     page.click(".conductor-retry")
     assert page.inner_text(".conductor-status") == "Connected"
     page.goto("/")
-    assert page.inner_text("#qbd-status") == "Connected"
+    assert page.inner_text("#qbd-status").strip() == "Connected"
 
 
 def test_wrong_permission_then_an_outage(app, page):

@@ -133,7 +133,7 @@ def test_abandoning_the_flow_leaves_it_not_connected(app, visitor):
     assert len(control.auth_sessions(end_user_id)) == 2
 
     dashboard = visitor.page(visitor.get("/"))
-    assert "Not set up" in dashboard.text
+    assert "Not connected" in dashboard.text
     assert control.scenario(end_user_id) == "not_set_up"
     status = ConnectionStatus.objects.get(end_user_id=end_user_id)
     assert status.status == ConnectionStatus.Status.NOT_SET_UP
