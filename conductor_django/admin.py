@@ -309,17 +309,20 @@ class ConductorOwnerAdminMixin:
 
     # Actions join whatever the host's admin offers, however it declares its own.
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    # ``action_location`` is Django 6.1's (ActionLocation); before it, actions were tuples.
+    def get_actions(self, request, action_location=None):
+        location = {} if action_location is None else {"action_location": action_location}
+        actions = super().get_actions(request, **location)
         if self.actions is None or IS_POPUP_VAR in request.GET:
             return actions
         for name in self.conductor_actions:
-            func, name, description = self.get_action(name)
+            action = self.get_action(name, **location)
+            if action is None or name in actions:
+                continue
+            func = getattr(action, "func", None) or action[0]
             permissions = getattr(func, "allowed_permissions", ())
-            if name not in actions and all(
-                getattr(self, f"has_{permission}_permission")(request) for permission in permissions
-            ):
-                actions[name] = (func, name, description)
+            if all(getattr(self, f"has_{p}_permission")(request) for p in permissions):
+                actions[name] = action
         return actions
 
     def has_send_connection_link_permission(self, request):

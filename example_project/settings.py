@@ -8,6 +8,8 @@ CONDUCTOR_SANDBOX=1 (what `make demo` sets) the offline Conductor sandbox is mou
 import os
 from pathlib import Path
 
+import django
+
 BASE_DIR = Path(__file__).resolve().parent
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "example-project-insecure-key-for-local-use-only")
@@ -77,7 +79,12 @@ TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en"
 USE_I18N = True
 STATIC_URL = "static/"
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Emailed connection links print to the console. Django 6.1 moved email settings to MAILERS.
+CONSOLE_EMAIL = "django.core.mail.backends.console.EmailBackend"
+if django.VERSION >= (6, 1):
+    MAILERS = {"default": {"BACKEND": CONSOLE_EMAIL}}
+else:
+    EMAIL_BACKEND = CONSOLE_EMAIL
 
 LOGGING = {
     "version": 1,

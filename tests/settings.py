@@ -36,5 +36,4 @@ CONDUCTOR = {
     "STATUS_CACHE_TTL": 60,
 }
 CONDUCTOR_SANDBOX = {"ENABLED": True}
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
