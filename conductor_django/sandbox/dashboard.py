@@ -2,6 +2,8 @@
 log, reset. It has no login: it exists only where the sandbox is enabled (DEBUG or
 ``CONDUCTOR_SANDBOX["ENABLED"]``), and the sandbox must never be mounted in production."""
 
+from contextlib import suppress
+
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -69,15 +71,14 @@ def dashboard(request):
 @require_POST
 def set_scenario(request):
     form = ScenarioForm(request.POST)
+    # An end-user deleted meanwhile: the dashboard shows the current state either way.
     if form.is_valid():
-        try:
+        with suppress(LookupError):
             control.set_scenario(
                 form.cleaned_data["end_user_id"],
                 form.cleaned_data["scenario"],
                 form.cleaned_data["delay_seconds"] or 0,
             )
-        except LookupError:
-            pass  # Deleted meanwhile: the dashboard shows the current state either way.
     return _back(request)
 
 

@@ -60,6 +60,24 @@ def _session_cookie(user, live_server):
     return {"sessionid": client.cookies["sessionid"].value}
 
 
+def _open_settings_together(owner, live_server, count):
+    """``count`` requests for the owner's settings page, released at the same moment."""
+    cookies = _session_cookie(owner, live_server)
+    barrier = threading.Barrier(count)
+    pages = []
+
+    def open_settings():
+        barrier.wait(10)
+        pages.append(requests.get(f"{live_server.url}/quickbooks/", cookies=cookies, timeout=30))
+
+    threads = [threading.Thread(target=open_settings) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return pages
+
+
 # Live-server threads share the one connection of an in-memory SQLite test database, which
 # does not survive concurrent requests: these run on PostgreSQL.
 @pytest.mark.postgres
@@ -68,19 +86,7 @@ def _session_cookie(user, live_server):
 def test_concurrent_cold_settings_pages_make_one_health_check(cache, owner, live_server, settings):
     _use_cache(settings, cache)
     control.set_scenario(owner.conductor_end_user_id, "slow", delay_seconds=1)
-    cookies = _session_cookie(owner, live_server)
-    barrier = threading.Barrier(8)
-    pages = []
-
-    def open_settings():
-        barrier.wait(10)
-        pages.append(requests.get(f"{live_server.url}/quickbooks/", cookies=cookies, timeout=30))
-
-    threads = [threading.Thread(target=open_settings) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    pages = _open_settings_together(owner, live_server, 8)
 
     assert [page.status_code for page in pages] == [200] * 8
     assert all('data-conductor-outcome="connected"' in page.text for page in pages)
@@ -95,19 +101,7 @@ def test_concurrent_cold_pages_during_an_outage_ask_conductor_once(owner, live_s
     # Slow failures, so that every page arrives while the first one's check is still failing.
     control.set_faults(latency_ms=700)
     control.fail_next(3, "http_503", method="GET", path="/quickbooks-desktop/health-check")
-    cookies = _session_cookie(owner, live_server)
-    barrier = threading.Barrier(8)
-    pages = []
-
-    def open_settings():
-        barrier.wait(10)
-        pages.append(requests.get(f"{live_server.url}/quickbooks/", cookies=cookies, timeout=30))
-
-    threads = [threading.Thread(target=open_settings) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    pages = _open_settings_together(owner, live_server, 8)
 
     assert [page.status_code for page in pages] == [200] * 8
     assert all('data-conductor-outcome="unavailable"' in page.text for page in pages)
