@@ -32,12 +32,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import connection, emails
+from . import bulk, connection, emails
 from .client import ConductorError
 from .conf import MAX_LINK_EXPIRY_MINUTES, MIN_LINK_EXPIRY_MINUTES
 from .emails import expiry_minutes_or_default, owner_email
 from .models import AuthSessionRecord, ConnectionStatus
-from .provisioning import ProvisioningInProgress, ensure_end_user
+from .provisioning import ProvisioningInProgress
 
 logger = logging.getLogger("conductor_django.admin")
 Status = ConnectionStatus.Status
@@ -75,6 +75,22 @@ def _failure_text(exc):
     return gettext("Conductor could not be reached. Please try again in a few minutes.")
 
 
+class _ActionPermissions:
+    """The app's own permissions, each needed (with change) for the action of the same name."""
+
+    def has_send_connection_link_permission(self, request):
+        return request.user.has_perm("conductor_django.send_connection_link")
+
+    def has_run_health_check_permission(self, request):
+        return request.user.has_perm("conductor_django.run_health_check")
+
+    def has_create_end_users_permission(self, request):
+        return request.user.has_perm("conductor_django.create_end_users")
+
+    def has_disconnect_quickbooks_permission(self, request):
+        return request.user.has_perm("conductor_django.disconnect_quickbooks")
+
+
 class _ReadOnlyAdmin(admin.ModelAdmin):
     """The app writes these rows; staff only read them."""
 
@@ -99,35 +115,23 @@ class _ReadOnlyAdmin(admin.ModelAdmin):
 
 
 def _check_owner(model_admin, request, owner):
-    try:
-        status = connection.check(owner)
-    except ProvisioningInProgress:
-        model_admin.message_user(
-            request,
-            gettext(
-                "%(owner)s: its Conductor end-user is being created right now; "
-                "try again in a minute."
-            )
-            % {"owner": owner},
-            messages.WARNING,
+    outcome, detail = bulk.check_owner(owner)
+    values = {"owner": owner}
+    if outcome == "in_progress":
+        text = gettext(
+            "%(owner)s: its Conductor end-user is being created right now; try again in a minute."
         )
-        return
-    except ConductorError as exc:
-        logger.warning("Admin health check for %s failed: %s", owner.pk, exc)
-        model_admin.message_user(
-            request,
-            gettext("%(owner)s: could not run the health check: %(message)s")
-            % {"owner": owner, "message": _failure_text(exc)},
-            messages.ERROR,
-        )
-        return
-    if status.status == Status.CONNECTED:
+        level = messages.WARNING
+    elif outcome == "failed":
+        text = gettext("%(owner)s: could not run the health check: %(message)s")
+        values["message"], level = _failure_text(detail), messages.ERROR
+    elif outcome == Status.CONNECTED:
         text, level = gettext("%(owner)s: connected."), messages.SUCCESS
-    elif status.status == Status.NOT_SET_UP:
+    elif outcome == Status.NOT_SET_UP:
         text, level = gettext("%(owner)s: not set up yet."), messages.WARNING
     else:
         text, level = gettext("%(owner)s: %(message)s (%(code)s)"), messages.WARNING
-    values = {"owner": owner, "message": status.user_facing_message, "code": status.error_code}
+        values.update(message=detail.user_facing_message, code=detail.error_code)
     model_admin.message_user(request, text % values, level)
 
 
@@ -153,7 +157,7 @@ class ConnectionFilter(admin.SimpleListFilter):
 
 
 @admin.register(ConnectionStatus)
-class ConnectionStatusAdmin(_ReadOnlyAdmin):
+class ConnectionStatusAdmin(_ActionPermissions, _ReadOnlyAdmin):
     list_display = (
         "end_user_id",
         "owner_link",
@@ -185,9 +189,6 @@ class ConnectionStatusAdmin(_ReadOnlyAdmin):
     @admin.display(description=_("links issued"))
     def links_issued(self, obj):
         return _links_issued(obj.end_user_id)
-
-    def has_run_health_check_permission(self, request):
-        return request.user.has_perm("conductor_django.run_health_check")
 
     @admin.action(description=_("Run health check now"), permissions=["run_health_check"])
     def run_health_check(self, request, queryset):
@@ -295,7 +296,7 @@ class SendLinkForm(forms.Form):
         return send_to
 
 
-class ConductorOwnerAdminMixin:
+class ConductorOwnerAdminMixin(_ActionPermissions):
     """Conductor actions and the connection's status for a host's owner admin (user or
     organization). Set ``conductor_actions`` to a subset of the names below to offer fewer."""
 
@@ -324,18 +325,6 @@ class ConductorOwnerAdminMixin:
             if all(getattr(self, f"has_{p}_permission")(request) for p in permissions):
                 actions[name] = action
         return actions
-
-    def has_send_connection_link_permission(self, request):
-        return request.user.has_perm("conductor_django.send_connection_link")
-
-    def has_run_health_check_permission(self, request):
-        return request.user.has_perm("conductor_django.run_health_check")
-
-    def has_create_end_users_permission(self, request):
-        return request.user.has_perm("conductor_django.create_end_users")
-
-    def has_disconnect_quickbooks_permission(self, request):
-        return request.user.has_perm("conductor_django.disconnect_quickbooks")
 
     # The change page shows the recorded connection (no network call) below the host's fields.
 
@@ -469,19 +458,17 @@ class ConductorOwnerAdminMixin:
             if owner.conductor_end_user_id:
                 already += 1
                 continue
-            try:
-                end_user_id = ensure_end_user(owner)
-            except ProvisioningInProgress:
+            outcome, detail = bulk.create_end_user(owner)
+            if outcome == "in_progress":
                 text = gettext("%(owner)s: its end-user is being created right now.")
                 self.message_user(request, text % {"owner": owner}, messages.WARNING)
-            except ConductorError as exc:
-                logger.warning("Admin could not create an end-user for %s: %s", owner.pk, exc)
+            elif outcome == "failed":
                 text = gettext("%(owner)s: could not create its end-user: %(message)s")
-                values = {"owner": owner, "message": _failure_text(exc)}
+                values = {"owner": owner, "message": _failure_text(detail)}
                 self.message_user(request, text % values, messages.ERROR)
             else:
                 text = gettext("%(owner)s: created Conductor end-user %(end_user)s.")
-                values = {"owner": owner, "end_user": end_user_id}
+                values = {"owner": owner, "end_user": detail}
                 self.message_user(request, text % values, messages.SUCCESS)
         if already:
             text = gettext("%(count)d selected already had a Conductor end-user.")

@@ -5,6 +5,7 @@ primary-key order, never loaded at once, and worked on by a bounded thread pool;
 independent, so a failure is counted and the run goes on.
 """
 
+import logging
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -15,6 +16,8 @@ from . import connection
 from .client import ConductorError
 from .clients import get_client
 from .provisioning import ProvisioningInProgress, ensure_end_user
+
+logger = logging.getLogger("conductor_django.bulk")
 
 
 class _Directory:
@@ -81,7 +84,7 @@ def _run(queryset, work, concurrency, on_result):
                 try:
                     outcome, detail = future.result()
                 except Exception as exc:  # a bug must not stop the run; report it per row
-                    outcome, detail = "failed", repr(exc)
+                    outcome, detail = "failed", exc
                 with reporting:
                     totals[outcome] += 1
                     on_result(owner, outcome, detail)
@@ -90,42 +93,58 @@ def _run(queryset, work, concurrency, on_result):
     return totals
 
 
+def create_end_user(owner, client=None, find_existing=None):
+    """Create one owner's end-user: ``(outcome, detail)`` where outcome is ``created`` (detail:
+    the end-user id), ``in_progress`` (another worker is on it) or ``failed`` (detail: the
+    ``ConductorError``)."""
+    try:
+        return "created", ensure_end_user(owner, client=client, find_existing=find_existing)
+    except ProvisioningInProgress:
+        return "in_progress", None
+    except ConductorError as exc:
+        logger.warning("Could not create the end-user of %s %s: %s", _label(owner), owner.pk, exc)
+        return "failed", exc
+
+
+def check_owner(owner):
+    """Health-check one owner: ``(outcome, detail)`` where outcome is the recorded status
+    (detail: the ``ConnectionStatus``), ``in_progress`` or ``failed`` (detail: the error)."""
+    try:
+        status = connection.check(owner)
+    except ProvisioningInProgress:
+        return "in_progress", None
+    except ConductorError as exc:
+        logger.warning("Could not check the connection of %s %s: %s", _label(owner), owner.pk, exc)
+        return "failed", exc
+    return status.status, status
+
+
+def _label(owner):
+    return owner._meta.label
+
+
 def sync_end_users(queryset, *, concurrency=4, on_result=lambda owner, outcome, detail: None):
-    """Give every owner in the queryset that lacks one a Conductor end-user.
+    """Give every owner in the queryset that lacks one a Conductor end-user (``create_end_user``
+    per row).
 
     Idempotent and resumable: rows that already have an id are skipped, so a rerun picks up
     where an interrupted one stopped. Returns counts by outcome: created, failed, in_progress.
     """
     client = get_client()
     directory = _Directory(client)
-
-    def work(owner):
-        try:
-            return "created", ensure_end_user(owner, client=client, find_existing=directory)
-        except ProvisioningInProgress:
-            return "in_progress", ""
-        except ConductorError as exc:
-            return "failed", str(exc)
-
     pending = queryset.filter(conductor_end_user_id__isnull=True)
-    return _run(pending, work, concurrency, on_result)
+    return _run(
+        pending,
+        lambda owner: create_end_user(owner, client=client, find_existing=directory),
+        concurrency,
+        on_result,
+    )
 
 
 def check_connections(queryset, *, concurrency=4, on_result=lambda owner, outcome, detail: None):
-    """Run the health check for every owner with an end-user; counts by recorded status.
+    """Run ``check_owner`` for every owner in the queryset; counts by outcome.
 
     QuickBooks serves one request per company file at a time, and each owner is checked once,
     so concurrency across owners never queues requests for one end-user.
     """
-
-    def work(owner):
-        try:
-            status = connection.check(owner)
-        except ProvisioningInProgress:
-            return "in_progress", ""
-        except ConductorError as exc:
-            return "failed", str(exc)
-        return status.status, status.error_code or status.user_facing_message
-
-    owners = queryset.filter(conductor_end_user_id__isnull=False)
-    return _run(owners, work, concurrency, on_result)
+    return _run(queryset, check_owner, concurrency, on_result)

@@ -18,6 +18,14 @@ OUTCOMES = (
 )
 
 
+def _explain(outcome, detail):
+    if outcome == "failed":
+        return str(detail)
+    if detail is None:  # in progress
+        return ""
+    return detail.error_code or detail.user_facing_message
+
+
 class Command(OwnerCommand):
     help = (
         "Run the QuickBooks Desktop health check for owners with a Conductor end-user and record "
@@ -68,7 +76,7 @@ class Command(OwnerCommand):
             progress.step()
             if outcome in {"error", "failed"} or options["verbosity"] >= 2:
                 line = f"{model._meta.label} {owner.pk} ({owner.conductor_end_user_id}): {outcome}"
-                self.stdout.write(f"{line} {detail}".rstrip())
+                self.stdout.write(f"{line} {_explain(outcome, detail)}".rstrip())
 
         totals = bulk.check_connections(owners, concurrency=concurrency, on_result=report)
         parts = [f"{totals[key]} {label}" for key, label in OUTCOMES if totals[key]]

@@ -45,7 +45,7 @@ class Command(OwnerCommand):
             if outcome == "failed":
                 self.stderr.write(f"{model._meta.label} {owner.pk}: {detail}")
             elif options["verbosity"] >= 2:
-                self.stderr.write(f"{model._meta.label} {owner.pk}: {outcome} {detail}")
+                self.stderr.write(f"{model._meta.label} {owner.pk}: {outcome} {detail or ''}")
 
         totals = bulk.sync_end_users(missing, concurrency=concurrency, on_result=report)
         self.stdout.write(
