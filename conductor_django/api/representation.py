@@ -1,17 +1,9 @@
 """The JSON bodies the API answers with, in Conductor's camelCase."""
 
-from datetime import UTC
-
+from ..client.resources import format_timestamp
 from ..models import ConnectionStatus
 
 Status = ConnectionStatus.Status
-
-
-def _timestamp(value):
-    # Conductor's own format: UTC, milliseconds, "Z".
-    if value is None:
-        return None
-    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def status_body(owner, record, *, can_manage):
@@ -34,8 +26,8 @@ def status_body(owner, record, *, can_manage):
         "integrationCode": record.integration_code or None,
         "userFacingMessage": record.user_facing_message or None,
         "requestId": record.request_id or None,
-        "checkedAt": _timestamp(record.checked_at),
-        "firstConnectedAt": _timestamp(record.first_connected_at),
+        "checkedAt": format_timestamp(record.checked_at),
+        "firstConnectedAt": format_timestamp(record.first_connected_at),
         "canManage": can_manage,
     }
 
@@ -45,5 +37,5 @@ def auth_session_body(link):
     return {
         "id": link.record.auth_session_id,
         "authFlowUrl": link.auth_flow_url,
-        "expiresAt": _timestamp(link.record.expires_at),
+        "expiresAt": format_timestamp(link.record.expires_at),
     }

@@ -5,7 +5,14 @@ turn a malformed success body into ``InvalidResponseError`` instead of passing h
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+
+
+def format_timestamp(moment):
+    """Conductor's timestamp format: UTC, milliseconds, ``Z`` (``2024-01-01T12:34:56.789Z``)."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _timestamp(value):

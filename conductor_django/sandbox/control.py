@@ -13,8 +13,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from ..client.resources import format_timestamp
 from . import serialize, sessions
-from .ids import iso
 from .models import (
     AuthSession,
     EndUser,
@@ -165,7 +165,7 @@ def auth_sessions(end_user_id=None):
             "clientSecret": s.client_secret,
             "status": s.display_status,
             "outcome": s.outcome or None,
-            "expiresAt": iso(s.expires_at),
+            "expiresAt": format_timestamp(s.expires_at),
             "redirectUrl": s.redirect_url or None,
         }
         for s in qs
@@ -193,7 +193,7 @@ def request_log(method=None, path=None, end_user_id=None):
             "endUserId": r.end_user_id or None,
             "status": r.status,
             "fault": r.fault or None,
-            "createdAt": iso(r.created_at),
+            "createdAt": format_timestamp(r.created_at),
         }
         for r in _requests(method, path, end_user_id)
     ]

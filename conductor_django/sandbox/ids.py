@@ -2,7 +2,6 @@
 
 import secrets
 import uuid
-from datetime import UTC
 
 END_USER = "end_usr_"
 AUTH_SESSION = "auth_sess_"
@@ -39,14 +38,6 @@ def new_request_id():
 def new_guid():
     """A GUID in the braces-and-uppercase form the Web Connector expects."""
     return "{" + str(uuid.uuid4()).upper() + "}"
-
-
-def iso(dt):
-    """ISO 8601 in UTC with milliseconds and ``Z``, e.g. ``2024-01-01T12:34:56.789Z``."""
-    if dt is None:
-        return None
-    dt = dt.astimezone(UTC)
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
 
 
 def new_password():

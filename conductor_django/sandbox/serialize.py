@@ -1,16 +1,16 @@
 """The sandbox's models as Conductor's JSON objects (exactly Conductor's keys)."""
 
-from .ids import iso
+from ..client.resources import format_timestamp
 
 
 def connection(conn):
     return {
         "id": conn.id,
         "objectType": "integration_connection",
-        "createdAt": iso(conn.created_at),
+        "createdAt": format_timestamp(conn.created_at),
         "integrationSlug": conn.integration_slug,
-        "lastRequestAt": iso(conn.last_request_at),
-        "lastSuccessfulRequestAt": iso(conn.last_successful_request_at),
+        "lastRequestAt": format_timestamp(conn.last_request_at),
+        "lastSuccessfulRequestAt": format_timestamp(conn.last_successful_request_at),
     }
 
 
@@ -18,7 +18,7 @@ def end_user(user):
     return {
         "id": user.id,
         "objectType": "end_user",
-        "createdAt": iso(user.created_at),
+        "createdAt": format_timestamp(user.created_at),
         "companyName": user.company_name,
         "sourceId": user.source_id,
         "email": user.email,
@@ -30,10 +30,10 @@ def auth_session(session, auth_flow_url):
     return {
         "id": session.id,
         "objectType": "auth_session",
-        "createdAt": iso(session.created_at),
+        "createdAt": format_timestamp(session.created_at),
         "endUserId": session.end_user_id,
         "clientSecret": session.client_secret,
         "authFlowUrl": auth_flow_url,
-        "expiresAt": iso(session.expires_at),
+        "expiresAt": format_timestamp(session.expires_at),
         "redirectUrl": session.redirect_url or None,
     }

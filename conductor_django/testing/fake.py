@@ -13,6 +13,7 @@ from ..client.catalog import (
     error_envelope,
     health_check_error,
 )
+from ..client.resources import format_timestamp
 from ..conf import app_settings
 
 # "connected" passes; the others answer as Conductor does in that state.
@@ -28,10 +29,6 @@ OUTAGES = {
 
 def _now():
     return datetime.now(UTC)
-
-
-def _iso(moment):
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _id(prefix):
@@ -166,7 +163,7 @@ class FakeConductor:
             end_user = {
                 "id": _id("end_usr_"),
                 "objectType": "end_user",
-                "createdAt": _iso(_now()),
+                "createdAt": format_timestamp(_now()),
                 "companyName": payload["companyName"],
                 "sourceId": payload["sourceId"],
                 "email": payload["email"],
@@ -206,15 +203,17 @@ class FakeConductor:
 
     def _auth_session(self, payload):
         secret = _id("auth_sess_client_secret_")
+        key = payload["publishableKey"]
         created = _now()
+        minutes = payload.get("linkExpiryMins", 30)
         session = {
             "id": _id("auth_sess_"),
             "objectType": "auth_session",
-            "createdAt": _iso(created),
+            "createdAt": format_timestamp(created),
             "endUserId": payload["endUserId"],
             "clientSecret": secret,
-            "authFlowUrl": f"https://connect.conductor.is/qbd/{secret}?key={payload['publishableKey']}",
-            "expiresAt": _iso(created + timedelta(minutes=payload.get("linkExpiryMins", 30))),
+            "authFlowUrl": f"https://connect.conductor.is/qbd/{secret}?key={key}",
+            "expiresAt": format_timestamp(created + timedelta(minutes=minutes)),
             "redirectUrl": payload.get("redirectUrl"),
         }
         self.auth_sessions.append(session)
