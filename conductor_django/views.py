@@ -65,7 +65,7 @@ def _render(request, owner, outcome, status=None, message="", http_status=200):
 def _render_failure(request, owner, exc):
     """Conductor's own words where it said something about this account; a neutral page for
     outages (whose message is Conductor's masked generic text) and for no answer at all."""
-    if isinstance(exc, ConductorAPIError) and exc.user_facing_message and not exc.is_transient:
+    if not exc.is_outage and exc.user_facing_message:
         return _render(request, owner, "error", message=exc.user_facing_message)
     if not isinstance(exc, ConductorAPIError):  # connection.check logged the API's answers
         logger.warning("QuickBooks settings page could not reach Conductor: %s", exc)

@@ -16,10 +16,6 @@ from rest_framework.response import Response
 from ..client import (
     ConductorAPIError,
     ConductorError,
-    InternalServerError,
-    InvalidResponseError,
-    NetworkError,
-    RateLimitError,
 )
 from ..provisioning import ProvisioningInProgress
 
@@ -58,7 +54,7 @@ def _unavailable_message():
 
 def _conductor_response(exc):
     # Outages and garbage say nothing the user can act on: one neutral answer, retry later.
-    if isinstance(exc, NetworkError | InvalidResponseError | InternalServerError | RateLimitError):
+    if exc.is_outage:
         logger.warning("Conductor unavailable to the API: %s", exc)
         return error_response(
             status.HTTP_503_SERVICE_UNAVAILABLE,

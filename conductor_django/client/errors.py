@@ -51,9 +51,17 @@ class ConductorError(Exception):
         """Worth trying again later: nothing the end-user or the request itself must change."""
         return False
 
+    @property
+    def is_outage(self):
+        """Says nothing about this request or account: Conductor was unreachable, overloaded or
+        answered garbage. Show a neutral "try later", not ``user_facing_message``."""
+        return True
+
 
 class ConductorAPIError(ConductorError):
-    pass
+    @property
+    def is_outage(self):
+        return self.is_transient
 
 
 class AuthenticationError(ConductorAPIError):

@@ -175,3 +175,23 @@ def test_network_failures_have_their_own_exceptions(rsps, no_retry_client, excep
 def test_error_attributes_cannot_be_misspelt():
     with pytest.raises(TypeError):
         errors.ConductorError("boom", user_message="typo")
+
+
+@pytest.mark.parametrize(
+    "error, outage",
+    [
+        (errors.NetworkError("down"), True),
+        (errors.TimeoutError("slow"), True),
+        (errors.InvalidResponseError("html", http_status_code=502), True),
+        (errors.InvalidResponseError("malformed 200", http_status_code=200), True),
+        (errors.InternalServerError("500", http_status_code=500), True),
+        (errors.RateLimitError("429", http_status_code=429), True),
+        (errors.ConnectionNotSetUpError("409", http_status_code=409), False),
+        (errors.IntegrationConnectionError("502", http_status_code=502), False),
+        (errors.AuthenticationError("401", http_status_code=401), False),
+        (errors.NotFoundError("404", http_status_code=404), False),
+    ],
+)
+def test_outages_are_told_apart_from_answers_about_the_account(error, outage):
+    # Pages show a neutral "try later" for outages and Conductor's own words otherwise.
+    assert error.is_outage is outage
