@@ -68,11 +68,23 @@ class ConnectionStatus(OwnerReference):
         ]
 
     def __str__(self):
-        return f"{self.end_user_id}: {self.get_status_display()}"
+        # What a page shows for ``{{ status }}``; the admin lists the end-user id beside it.
+        return str(self.label)
 
     @property
     def is_connected(self):
         return self.status == self.Status.CONNECTED
+
+    @property
+    def label(self):
+        """The status as a page names it: to an end-user, "not set up" means "not connected"."""
+        if self.status == self.Status.NOT_SET_UP:
+            return _("Not connected")
+        return self.get_status_display()
+
+    @property
+    def css_status(self):
+        return self.status.replace("_", "-")
 
 
 class AuthSessionRecord(OwnerReference):

@@ -11,9 +11,6 @@ one, on the template context). With no owner argument, the tags use the request'
     {% conductor_user_message %}
 """
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from django import template
 from django.utils.translation import gettext_lazy as _
 
@@ -32,48 +29,13 @@ BUTTON_LABELS = {
     Status.UNKNOWN: _("Connect QuickBooks Desktop"),
 }
 VIEW_LABEL = _("View QuickBooks Desktop connection")
-NOT_CONNECTED_LABEL = _("Not connected")
-
-
-@dataclass(frozen=True)
-class RecordedStatus:
-    """What the app last learnt about an owner's connection."""
-
-    status: str
-    error_code: str = ""
-    user_facing_message: str = ""
-    checked_at: datetime | None = None
-    first_connected_at: datetime | None = None
-
-    @property
-    def is_connected(self):
-        return self.status == Status.CONNECTED
-
-    @property
-    def label(self):
-        if self.status == Status.NOT_SET_UP:
-            return NOT_CONNECTED_LABEL
-        return Status(self.status).label
-
-    @property
-    def css_status(self):
-        return self.status.replace("_", "-")
-
-    def __str__(self):
-        return str(self.label)
 
 
 def _load(owner):
-    record = recorded_status(owner)
-    if record is None:
-        # No end-user means no connection; an end-user never checked is simply unknown.
-        return RecordedStatus(Status.UNKNOWN if owner.conductor_end_user_id else Status.NOT_SET_UP)
-    return RecordedStatus(
-        status=record.status,
-        error_code=record.error_code,
-        user_facing_message=record.user_facing_message,
-        checked_at=record.checked_at,
-        first_connected_at=record.first_connected_at,
+    # No end-user means no connection; an end-user never checked is simply unknown.
+    return recorded_status(owner) or ConnectionStatus(
+        end_user_id=owner.conductor_end_user_id or "",
+        status=Status.UNKNOWN if owner.conductor_end_user_id else Status.NOT_SET_UP,
     )
 
 
