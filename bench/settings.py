@@ -10,7 +10,7 @@ import os
 from importlib.util import find_spec
 
 from example_project.settings import *  # noqa: F403
-from example_project.settings import BASE_DIR, INSTALLED_APPS, TEMPLATES
+from example_project.settings import BASE_DIR, INSTALLED_APPS, TEMPLATES, postgres_database
 
 DEBUG = False
 SANDBOX = True
@@ -24,11 +24,7 @@ TEMPLATES = [
 if os.environ.get("BENCH_DB") == "postgres":
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.postgresql",
-            "HOST": os.environ.get("PGHOST", "127.0.0.1"),
-            "PORT": os.environ.get("PGPORT", "5432"),
-            "USER": os.environ.get("PGUSER", "postgres"),
-            "NAME": os.environ["BENCH_PG_NAME"],
+            **postgres_database(os.environ["BENCH_PG_NAME"]),
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
         }

@@ -59,6 +59,19 @@ TEMPLATES = [
     },
 ]
 
+
+def postgres_database(name):
+    """A PostgreSQL database on the libpq environment's server (local, trust auth, by default):
+    what the tests and benchmarks use for their PostgreSQL runs."""
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "HOST": os.environ.get("PGHOST", "127.0.0.1"),
+        "PORT": os.environ.get("PGPORT", "5432"),
+        "USER": os.environ.get("PGUSER", "postgres"),
+        "NAME": name,
+    }
+
+
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",

@@ -1,25 +1,17 @@
 """Test settings: the example project, with the sandbox mounted and fast, offline defaults.
 
-Set DATABASE_URL-style variables to run on PostgreSQL: CONDUCTOR_TEST_DB=postgres uses
-127.0.0.1:5432, database `test` (trust auth), as CI does.
+CONDUCTOR_TEST_DB=postgres runs on PostgreSQL: 127.0.0.1:5432, database `test` (trust auth), as
+CI does; PGHOST, PGPORT, PGUSER and PGDATABASE override those.
 """
 
 import os
 
 from example_project.settings import *  # noqa: F403
-from example_project.settings import CONDUCTOR
+from example_project.settings import CONDUCTOR, postgres_database
 
 SANDBOX = True
 if os.environ.get("CONDUCTOR_TEST_DB") == "postgres":
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.postgresql",
-            "HOST": os.environ.get("PGHOST", "127.0.0.1"),
-            "PORT": os.environ.get("PGPORT", "5432"),
-            "USER": os.environ.get("PGUSER", "postgres"),
-            "NAME": os.environ.get("PGDATABASE", "test"),
-        }
-    }
+    DATABASES = {"default": postgres_database(os.environ.get("PGDATABASE", "test"))}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 
