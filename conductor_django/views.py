@@ -33,8 +33,13 @@ UNFINISHED_FLOW_KEY = "conductor_django_unfinished_flow"
 
 
 def safe_next(request, url):
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    """``url`` if it stays on this site (the open-redirect check), else None."""
+    if (
+        isinstance(url, str)
+        and url
+        and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return url
     return None
@@ -47,7 +52,7 @@ def _owner_or_404(request):
     return owner
 
 
-def _render(request, owner, outcome, status=None, message="", http_status=200):
+def _render(request, owner, outcome, status=None, message=""):
     checked_at = status.checked_at if status else None
     context = {
         "outcome": outcome,
@@ -59,7 +64,7 @@ def _render(request, owner, outcome, status=None, message="", http_status=200):
         "connect_url": request.path,
         "retry_url": f"{request.path}?refresh=1",
     }
-    return render(request, "conductor_django/settings.html", context, status=http_status)
+    return render(request, "conductor_django/settings.html", context)
 
 
 def _render_failure(request, owner, exc):

@@ -4,7 +4,6 @@ Each request reaches only the owner its user resolves to (``CONDUCTOR["OWNER_RES
 starting the flow and disconnecting also need ``CONDUCTOR["CAN_MANAGE_CONNECTION"]``.
 """
 
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -17,6 +16,7 @@ from .. import connection
 from ..conf import app_settings
 from ..models import AuthSessionRecord
 from ..owners import can_manage, resolve_owner
+from ..views import safe_next
 from . import errors
 from .representation import auth_session_body, status_body
 from .schema import document
@@ -98,9 +98,7 @@ class AuthSessionView(ConductorAPIView):
         url = request.data.get("redirectUrl") if hasattr(request.data, "get") else None
         if url in (None, ""):
             return None
-        if not isinstance(url, str) or not url_has_allowed_host_and_scheme(
-            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
+        if safe_next(request, url) is None:
             raise errors.APIError(
                 status.HTTP_400_BAD_REQUEST,
                 "INVALID_REDIRECT_URL",
