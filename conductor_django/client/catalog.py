@@ -31,6 +31,25 @@ TIMEOUT_USER_MESSAGE = "QuickBooks Desktop did not respond in time. Please try a
 
 CONNECTION_ERROR = "INTEGRATION_CONNECTION_ERROR"
 
+# How an outage answers, by HTTP status: (code, type). Conductor documents none of these; they
+# are the shapes the sandbox and the fake use, with the masked user-facing message.
+OUTAGES = {
+    500: ("INTERNAL_SERVER_ERROR", "INTERNAL_ERROR"),
+    502: ("BAD_GATEWAY", "INTERNAL_ERROR"),
+    503: ("SERVICE_UNAVAILABLE", "INTERNAL_ERROR"),
+    429: ("TOO_MANY_REQUESTS", "INVALID_REQUEST_ERROR"),
+}
+
+# What a proxy in front of an API answers when the API behind it is down: not JSON at all.
+PROXY_502_HTML = """<html>
+<head><title>502 Bad Gateway</title></head>
+<body>
+<center><h1>502 Bad Gateway</h1></center>
+<hr><center>nginx</center>
+</body>
+</html>
+"""
+
 HEALTH_CHECK_ERRORS = {
     "not_set_up": (
         409,

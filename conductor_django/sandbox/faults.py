@@ -26,23 +26,11 @@ import time
 from django.db.models import F
 from django.http import HttpResponse, StreamingHttpResponse
 
+from ..client.catalog import OUTAGES, PROXY_502_HTML
 from . import errors
 from .models import FaultConfig, FaultKind, PendingFault
 
-HTML_502 = """<html>
-<head><title>502 Bad Gateway</title></head>
-<body>
-<center><h1>502 Bad Gateway</h1></center>
-<hr><center>nginx</center>
-</body>
-</html>
-"""
-
-_STATUS_ERRORS = {
-    FaultKind.HTTP_500: (500, "INTERNAL_SERVER_ERROR"),
-    FaultKind.HTTP_502: (502, "BAD_GATEWAY"),
-    FaultKind.HTTP_503: (503, "SERVICE_UNAVAILABLE"),
-}
+_STATUSES = {FaultKind.HTTP_500: 500, FaultKind.HTTP_502: 502, FaultKind.HTTP_503: 503}
 
 
 class DroppedConnection(ConnectionAbortedError):
@@ -99,17 +87,19 @@ def add_latency(config=None, sleep=time.sleep):
 def error_response(fault, request_id):
     """The answer for a fault that answers (every kind but the drops and the delay)."""
     if fault.kind == FaultKind.HTML_502:
-        response = HttpResponse(HTML_502, status=502, content_type="text/html")
+        response = HttpResponse(PROXY_502_HTML, status=502, content_type="text/html")
         response[errors.REQUEST_ID_HEADER] = request_id
         return response
     if fault.kind == FaultKind.RATE_LIMIT:
+        code, _type = OUTAGES[429]
         return errors.ApiError(
             429,
-            "TOO_MANY_REQUESTS",
+            code,
             f"Too many requests. Retry after {fault.retry_after_seconds} seconds.",
             headers={"Retry-After": str(fault.retry_after_seconds)},
         ).response(request_id)
-    status, code = _STATUS_ERRORS[fault.kind]
+    status = _STATUSES[fault.kind]
+    code, _type = OUTAGES[status]
     return errors.internal(status, code).response(request_id)
 
 

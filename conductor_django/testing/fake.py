@@ -10,6 +10,8 @@ import responses
 from ..client.catalog import (
     GENERIC_USER_MESSAGE,
     HEALTH_CHECK_ERRORS,
+    OUTAGES,
+    PROXY_502_HTML,
     error_envelope,
     health_check_error,
 )
@@ -18,13 +20,8 @@ from ..conf import app_settings
 
 # "connected" passes; the others answer as Conductor does in that state.
 SCENARIOS = ("connected", *HEALTH_CHECK_ERRORS)
-OUTAGES = {
-    500: ("INTERNAL_SERVER_ERROR", "INTERNAL_ERROR"),
-    502: ("BAD_GATEWAY", "INTERNAL_ERROR"),
-    503: ("SERVICE_UNAVAILABLE", "INTERNAL_ERROR"),
-    429: ("TOO_MANY_REQUESTS", "INVALID_REQUEST_ERROR"),
-    401: ("API_KEY_INVALID", "AUTHENTICATION_ERROR"),
-}
+# ``outage(401)`` stands for a revoked key.
+FAILURES = {**OUTAGES, 401: ("API_KEY_INVALID", "AUTHENTICATION_ERROR")}
 
 
 def _now():
@@ -138,11 +135,10 @@ class FakeConductor:
         if status == "timeout":
             raise requests.ReadTimeout("Read timed out (fake outage)")
         if status == "html":
-            html = "<html><body><h1>502 Bad Gateway</h1></body></html>"
-            return 502, {**headers, "Content-Type": "text/html"}, html
+            return 502, {**headers, "Content-Type": "text/html"}, PROXY_502_HTML
         if outage["retry_after"] is not None:
             headers["Retry-After"] = str(outage["retry_after"])
-        code, type_ = OUTAGES.get(status, ("INTERNAL_SERVER_ERROR", "INTERNAL_ERROR"))
+        code, type_ = FAILURES.get(status, ("INTERNAL_SERVER_ERROR", "INTERNAL_ERROR"))
         body = error_envelope(status, code, type_, code, GENERIC_USER_MESSAGE, request_id)
         return status, headers, json.dumps(body)
 
