@@ -28,12 +28,21 @@ demo: $(VENV)/.demo
 	CONDUCTOR_SANDBOX=1 CONDUCTOR_BASE_URL=http://127.0.0.1:$(PORT)/sandbox/v1 $(BIN)/python manage.py demo_accounts
 	CONDUCTOR_SANDBOX=1 CONDUCTOR_BASE_URL=http://127.0.0.1:$(PORT)/sandbox/v1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-## The whole suite: lint, SQLite and PostgreSQL, end to end in chromium.
+# Host projects shaped unlike the example (tests/hosts): tests/shapes runs in each of them too.
+SHAPES := tests.hosts.organizations.settings tests.hosts.uuid_email.settings
+
+## The whole suite: lint, SQLite and PostgreSQL, end to end in chromium, in every host shape.
 test: $(VENV)/.test services system-packages
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.hosts.uuid_email.settings
 	$(BIN)/pytest
 	CONDUCTOR_TEST_DB=postgres $(BIN)/pytest
+	@for shape in $(SHAPES); do \
+	  echo "== tests/shapes in $$shape (SQLite, then PostgreSQL)"; \
+	  $(BIN)/pytest -q tests/shapes --ds=$$shape || exit 1; \
+	  CONDUCTOR_TEST_DB=postgres $(BIN)/pytest -q tests/shapes --ds=$$shape || exit 1; \
+	done
 
 ## The Django 6 legs of the version matrix (Python 3.12/3.13, SQLite and PostgreSQL), via nox.
 matrix: $(VENV)/.test services system-packages

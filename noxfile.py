@@ -32,6 +32,8 @@ LEGS = {
     "6.1": ("3.13", "Django>=6.1,<6.2"),
 }
 DATABASES = ("sqlite", "postgres")  # MATRIX_DATABASES=sqlite picks one
+# Host projects shaped unlike the example (tests/hosts); tests/shapes runs in each.
+SHAPES = ("tests.hosts.organizations.settings", "tests.hosts.uuid_email.settings")
 
 
 def _runs(command):
@@ -85,6 +87,17 @@ def _define(django, python, requirement):
                 env=env,
             )
             session.run("pytest", "-q", "-p", "no:cacheprovider", *session.posargs, env=env)
+            if not session.posargs:
+                for shape in SHAPES:
+                    session.run(
+                        "pytest",
+                        "-q",
+                        "-p",
+                        "no:cacheprovider",
+                        "tests/shapes",
+                        f"--ds={shape}",
+                        env=env,
+                    )
             session.log(f"Django {django} on {db}: {time.monotonic() - started:.0f} s")
 
     tests.__doc__ = f"The suite on Django {django}, Python {python}, SQLite then PostgreSQL."

@@ -29,3 +29,4 @@ CONDUCTOR = {
 }
 CONDUCTOR_SANDBOX = {"ENABLED": True}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+CONDUCTOR_TEST_SHAPE = "tests.hosts.shapes.ExampleUsers"

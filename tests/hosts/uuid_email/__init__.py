@@ -1,0 +1,1 @@
+"""A host project unlike the example: UUID-keyed users who log in by e-mail, no DRF app."""

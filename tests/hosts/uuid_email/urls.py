@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("billing/quickbooks/", include("conductor_django.urls")),
+    # The JSON API works without rest_framework in INSTALLED_APPS (the package is installed).
+    path("billing/api/", include("conductor_django.api.urls")),
+    path("sandbox/", include("conductor_django.sandbox.urls")),
+]
