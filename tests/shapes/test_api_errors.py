@@ -54,6 +54,14 @@ MESSAGES = {
         "Something went wrong on our side. Please try again later.",
         "Un problème est survenu de notre côté. Veuillez réessayer plus tard.",
     ),
+    "NOT_ALLOWED": (
+        "Only an administrator of your account can change its QuickBooks connection.",
+        "Seul un administrateur de votre compte peut modifier sa connexion QuickBooks.",
+    ),
+    "INVALID_REDIRECT_URL": (
+        "The address to return to after connecting must be on this site.",
+        "L’adresse de retour après la connexion doit se trouver sur ce site.",
+    ),
     "REQUEST_ERROR": (
         "The request could not be completed. Please try again.",
         "La requête n’a pas pu aboutir. Veuillez réessayer.",
@@ -249,6 +257,21 @@ def test_a_multipart_body_without_a_boundary_under_csrf_checks(shape, owner, lan
     browser.cookies["csrftoken"] = "k" * 32
     response = browser.post(api("auth-session"), "--xyz\r\n", content_type="multipart/form-data")
     assert_error(response, 400, "INVALID_REQUEST", language)
+
+
+def test_our_own_refusals(shape, owner, member, language, fake_conductor):
+    response = member.post(
+        api("auth-session"),
+        {"redirectUrl": "https://evil.example/"},
+        content_type="application/json",
+    )
+    assert_error(response, 400, "INVALID_REDIRECT_URL", language)
+    if shape.everyone_manages:
+        return
+    clerk = Client(headers={"Accept-Language": language})
+    clerk.force_login(shape.make_user(owner, admin=False))
+    assert_error(clerk.post(api("disconnect")), 403, "NOT_ALLOWED", language)
+    assert fake_conductor.auth_sessions == []
 
 
 def test_throttled_with_retry_after(member, anonymous, language, rest_framework):
