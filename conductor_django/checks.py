@@ -3,15 +3,19 @@ as a failed request: keys missing or swapped, settings misspelt, the owner model
 session and messages machinery missing, the callback URL not routed.
 
 No check touches the network or the database. Ids are stable: ``conductor_django.E001`` and up
-for what breaks the app, ``conductor_django.W001`` and up for what may be intended.
+for what breaks the app, ``conductor_django.W001`` and up for what may be intended. Every hint
+names a fix that can be made. ``deploy_checks`` adds the ``check --deploy`` warnings. The table
+of every id is in docs/operations.md.
 """
 
 import difflib
+from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model
 from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import import_string
 
@@ -51,7 +55,9 @@ def check_settings(app_configs=None, **kwargs):
             _error(
                 1,
                 "settings.CONDUCTOR must be a dict.",
-                'Write CONDUCTOR = {"SECRET_KEY": ..., "PUBLISHABLE_KEY": ...}.',
+                'Make it one, e.g. CONDUCTOR = {"SECRET_KEY": ..., "PUBLISHABLE_KEY": ...}, or '
+                "remove it and set CONDUCTOR_SECRET_KEY and CONDUCTOR_PUBLISHABLE_KEY in the "
+                "environment.",
             )
         ]
     errors = []
@@ -69,17 +75,32 @@ def check_settings(app_configs=None, **kwargs):
                     8,
                     f'CONDUCTOR["{name}"] must be a whole number of minutes from '
                     f"{MIN_LINK_EXPIRY_MINUTES} to {MAX_LINK_EXPIRY_MINUTES}.",
-                    "Conductor refuses auth sessions with a link expiry outside these bounds.",
+                    f"Set it within those bounds (Conductor refuses any other link expiry), or "
+                    f"remove it for the default of {DEFAULTS[name]} minutes.",
                 )
             )
     for name in CALLABLE_SETTINGS:
-        try:
-            app_settings.callable(name, None)
-        except ImproperlyConfigured as exc:
+        if (problem := _callable_problem(user, name)) is not None:
             errors.append(
-                _error(9, str(exc), "Give the dotted path of a function, or the function itself.")
+                _error(
+                    9,
+                    problem,
+                    "Give the dotted path of a function that exists ('package.module.function') "
+                    "in a module that imports without error, or the function itself.",
+                )
             )
     return errors
+
+
+def _callable_problem(user, name):
+    value = user.get(name)
+    if value is not None and not isinstance(value, str) and not callable(value):
+        return f'CONDUCTOR["{name}"] must be a dotted path or a function, not {value!r}.'
+    try:
+        app_settings.callable(name, None)
+    except ImproperlyConfigured as exc:
+        return str(exc)
+    return None
 
 
 def _check_keys():
@@ -100,7 +121,9 @@ def _check_keys():
             _error(
                 4,
                 'CONDUCTOR["SECRET_KEY"] holds a publishable key.',
-                f"The secret key starts with {SECRET_PREFIX!r}; the keys may be swapped.",
+                f"Put the secret key (it starts with {SECRET_PREFIX!r}) in SECRET_KEY and the "
+                f"publishable key ({PUBLISHABLE_PREFIX!r}) in PUBLISHABLE_KEY; the two look "
+                "swapped.",
             )
         )
     elif not secret.startswith(SECRET_PREFIX):
@@ -108,7 +131,8 @@ def _check_keys():
             _error(
                 2,
                 f'CONDUCTOR["SECRET_KEY"] does not start with {SECRET_PREFIX!r}.',
-                "Copy the secret key from the Conductor dashboard (API keys).",
+                "Set it, or the CONDUCTOR_SECRET_KEY environment variable, to the secret key "
+                "from the Conductor dashboard (API keys).",
             )
         )
     if not publishable:
@@ -136,7 +160,8 @@ def _check_keys():
             _error(
                 3,
                 f'CONDUCTOR["PUBLISHABLE_KEY"] does not start with {PUBLISHABLE_PREFIX!r}.',
-                "Copy the publishable key from the Conductor dashboard (API keys).",
+                "Set it, or the CONDUCTOR_PUBLISHABLE_KEY environment variable, to the "
+                "publishable key from the Conductor dashboard (API keys).",
             )
         )
     return errors
@@ -147,15 +172,16 @@ def check_owner_model(app_configs=None, **kwargs):
     if _settings_dict() is None:
         return []
     label = app_settings.OWNER_MODEL or settings.AUTH_USER_MODEL
+    setting = 'CONDUCTOR["OWNER_MODEL"]' if app_settings.OWNER_MODEL else "AUTH_USER_MODEL"
     try:
         model = apps.get_model(label)
     except (LookupError, ValueError):
-        setting = 'CONDUCTOR["OWNER_MODEL"]' if app_settings.OWNER_MODEL else "AUTH_USER_MODEL"
         return [
             _error(
                 6,
                 f"The owner model {label!r} ({setting}) is not an installed model.",
-                "Name it as 'app_label.ModelName'.",
+                f"Set {setting} to 'app_label.ModelName', naming a model whose app is in "
+                "INSTALLED_APPS.",
             )
         ]
     from .models import ConductorEndUserMixin
@@ -164,12 +190,50 @@ def check_owner_model(app_configs=None, **kwargs):
         return [
             _error(
                 7,
-                f"The owner model {model._meta.label} does not use ConductorEndUserMixin.",
-                "Add conductor_django.models.ConductorEndUserMixin to its bases and run "
-                "makemigrations, or set CONDUCTOR['OWNER_MODEL'] to the model that does.",
+                f"The owner model {model._meta.label} ({setting}) does not use "
+                "ConductorEndUserMixin.",
+                _owner_model_hint(model),
             )
         ]
     return []
+
+
+MIXIN = "conductor_django.models.ConductorEndUserMixin"
+OWNER_MODEL_HINT = (
+    "set CONDUCTOR['OWNER_MODEL'] to a model of yours that has the mixin (an organization, a "
+    "team or a profile: whatever should own the QuickBooks connection)"
+)
+
+
+def _is_editable(model: type[Model]) -> bool:
+    # A model from Django or an installed package cannot take a new base class.
+    path = Path(apps.get_app_config(model._meta.app_label).path).parts
+    return not model.__module__.startswith("django.") and not (
+        {"site-packages", "dist-packages"} & set(path)
+    )
+
+
+def _owner_model_hint(model: type[Model]) -> str:
+    """A fix that can be made, for the owner model at hand."""
+    if not app_settings.OWNER_MODEL and not _is_editable(model):
+        # Django's auth.User (or a packaged user model): nobody can add a base class to it.
+        return (
+            f"{model._meta.label} cannot take the mixin. Either point AUTH_USER_MODEL at a "
+            "custom user model of yours that has it (class User(ConductorEndUserMixin, "
+            "AbstractUser) in one of your apps, then makemigrations; see Django's "
+            '"Substituting a custom User model", simplest at the start of a project), or '
+            f"{OWNER_MODEL_HINT}."
+        )
+    if not _is_editable(model):
+        return (
+            f"{model._meta.label} belongs to Django or an installed package and cannot take "
+            f"the mixin: {OWNER_MODEL_HINT}, or remove OWNER_MODEL to let the user model "
+            "(AUTH_USER_MODEL) own connections."
+        )
+    return (
+        f"Add {MIXIN} to {model._meta.object_name}'s bases and run makemigrations, or "
+        f"{OWNER_MODEL_HINT}."
+    )
 
 
 def _has_middleware(path):
@@ -193,21 +257,35 @@ def check_sessions_and_messages(app_configs=None, **kwargs):
             SESSION_MIDDLEWARE,
             10,
             11,
-            "The callback's one-time state is kept in the session.",
+            "the callback's one-time state is kept in the session",
+            "before AuthenticationMiddleware",
         ),
         (
             "django.contrib.messages",
             MESSAGE_MIDDLEWARE,
             12,
             13,
-            "The callback tells the user the outcome with a message.",
+            "the callback tells the user the outcome with a message",
+            "after SessionMiddleware",
         ),
     ]
-    for app, middleware, app_id, middleware_id, why in needs:
+    for app, middleware, app_id, middleware_id, why, where in needs:
         if not apps.is_installed(app):
-            errors.append(_error(app_id, f"{app} is not in INSTALLED_APPS.", why))
+            errors.append(
+                _error(
+                    app_id,
+                    f"{app} is not in INSTALLED_APPS.",
+                    f"Add {app!r} to INSTALLED_APPS (and run migrate): {why}.",
+                )
+            )
         if not _has_middleware(middleware):
-            errors.append(_error(middleware_id, f"{middleware} is not in MIDDLEWARE.", why))
+            errors.append(
+                _error(
+                    middleware_id,
+                    f"{middleware} is not in MIDDLEWARE.",
+                    f"Add {middleware!r} (or a subclass) to MIDDLEWARE, {where}: {why}.",
+                )
+            )
     return errors
 
 

@@ -2,42 +2,60 @@
 
     {"error": {"code": "...", "userFacingMessage": "...", "requestId": "req_..." | null}}
 
-``requestId`` is Conductor's request id when Conductor answered, for support tickets.
+``userFacingMessage`` is always one of our own sentences (``codes``), in the request's language:
+never DRF's or a parser's text, never an exception's. ``requestId`` is Conductor's request id when
+Conductor answered, for support tickets.
 """
 
-import logging
+from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+import logging
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.core.signals import got_request_exception
+from django.http import Http404, HttpRequest
+from django.http.multipartparser import MultiPartParserError
+from django.utils.log import log_response
+from django.utils.translation import get_language
+from rest_framework import exceptions
 from rest_framework.response import Response
 
-from ..client import (
-    ConductorAPIError,
-    ConductorError,
-)
+from ..client import ConductorAPIError, ConductorError
 from ..provisioning import ProvisioningInProgress
+from . import codes
+from .codes import ErrorCode
 
 logger = logging.getLogger("conductor_django.api")
 
-CONDUCTOR_UNAVAILABLE = "CONDUCTOR_UNAVAILABLE"
-PROVISIONING_IN_PROGRESS = "PROVISIONING_IN_PROGRESS"
-# Seconds a client should wait before asking again after a 503.
+# Seconds a client should wait before asking again after a 503 or a 429 that named no wait.
 RETRY_AFTER = 30
+PROVISIONING_RETRY_AFTER = 5
 
 
 class APIError(Exception):
     """A failure this API answers itself (bad input, no owner, not allowed)."""
 
-    def __init__(self, http_status, code, user_facing_message):
-        super().__init__(code)
-        self.http_status = http_status
+    def __init__(self, code: ErrorCode, http_status: int | None = None) -> None:
+        super().__init__(code.code)
         self.code = code
-        self.user_facing_message = user_facing_message
+        self.http_status = http_status or code.statuses[0]
 
 
-def error_response(http_status, code, user_facing_message, request_id=None, headers=None):
+def error_response(
+    http_status: int,
+    code: ErrorCode | str,
+    user_facing_message: Any = None,
+    request_id: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """The documented error body; the message defaults to the code's own sentence."""
+    if isinstance(code, ErrorCode):
+        user_facing_message = code.message if user_facing_message is None else user_facing_message
+        code = code.code
     body = {
         "error": {
             "code": code,
@@ -48,68 +66,118 @@ def error_response(http_status, code, user_facing_message, request_id=None, head
     return Response(body, status=http_status, headers=headers)
 
 
-def _unavailable_message():
-    return _("We could not reach QuickBooks right now. Please try again in a few minutes.")
+def _speaks_english() -> bool:
+    language = get_language() or settings.LANGUAGE_CODE
+    return language.split("-")[0].lower() == "en"
 
 
-def _conductor_response(exc):
+def _conductor_response(exc: ConductorError) -> Response:
     # Outages and garbage say nothing the user can act on: one neutral answer, retry later.
     if exc.is_outage:
         logger.warning("Conductor unavailable to the API: %s", exc)
         return error_response(
-            status.HTTP_503_SERVICE_UNAVAILABLE,
-            CONDUCTOR_UNAVAILABLE,
-            _unavailable_message(),
-            exc.request_id,
+            503,
+            codes.CONDUCTOR_UNAVAILABLE,
+            request_id=exc.request_id,
             headers={"Retry-After": str(RETRY_AFTER)},
         )
     logger.warning("Conductor refused an API call: %s", exc)
     code = exc.code if isinstance(exc, ConductorAPIError) and exc.code else "CONDUCTOR_ERROR"
+    # Conductor writes its userFacingMessage in English only: another language gets ours.
+    message = exc.user_facing_message if _speaks_english() else None
     return error_response(
-        status.HTTP_502_BAD_GATEWAY,
-        code,
-        exc.user_facing_message or _unavailable_message(),
-        exc.request_id,
+        502, code, message or codes.CONDUCTOR_ERROR.message, request_id=exc.request_id
     )
 
 
-DRF_CODES = {
-    exceptions.NotAuthenticated: "NOT_AUTHENTICATED",
-    exceptions.AuthenticationFailed: "AUTHENTICATION_FAILED",
-    exceptions.PermissionDenied: "PERMISSION_DENIED",
-    exceptions.NotFound: "NOT_FOUND",
-    exceptions.MethodNotAllowed: "METHOD_NOT_ALLOWED",
-    exceptions.NotAcceptable: "NOT_ACCEPTABLE",
-    exceptions.UnsupportedMediaType: "UNSUPPORTED_MEDIA_TYPE",
-    exceptions.ParseError: "INVALID_REQUEST",
-    exceptions.ValidationError: "INVALID_REQUEST",
-    exceptions.Throttled: "THROTTLED",
+# By class, so that a host's subclass of one of DRF's exceptions keeps its meaning.
+DRF_CODES: tuple[tuple[type[exceptions.APIException], ErrorCode], ...] = (
+    (exceptions.NotAuthenticated, codes.NOT_AUTHENTICATED),
+    (exceptions.AuthenticationFailed, codes.AUTHENTICATION_FAILED),
+    (exceptions.PermissionDenied, codes.PERMISSION_DENIED),
+    (exceptions.NotFound, codes.NOT_FOUND),
+    (exceptions.MethodNotAllowed, codes.METHOD_NOT_ALLOWED),
+    (exceptions.NotAcceptable, codes.NOT_ACCEPTABLE),
+    (exceptions.UnsupportedMediaType, codes.UNSUPPORTED_MEDIA_TYPE),
+    (exceptions.ParseError, codes.INVALID_REQUEST),
+    (exceptions.ValidationError, codes.INVALID_REQUEST),
+    (exceptions.Throttled, codes.THROTTLED),
+)
+
+
+# A host's own exception class (from its authentication or throttle classes) by its status.
+STATUS_CODES: dict[int, ErrorCode] = {
+    400: codes.INVALID_REQUEST,
+    401: codes.AUTHENTICATION_FAILED,
+    403: codes.PERMISSION_DENIED,
+    404: codes.NOT_FOUND,
+    405: codes.METHOD_NOT_ALLOWED,
+    406: codes.NOT_ACCEPTABLE,
+    415: codes.UNSUPPORTED_MEDIA_TYPE,
+    429: codes.THROTTLED,
 }
 
 
-def _drf_response(exc):
-    code = next(
-        (code for kind, code in DRF_CODES.items() if isinstance(exc, kind)), "REQUEST_ERROR"
-    )
+def _code_for(exc: exceptions.APIException) -> ErrorCode:
+    for kind, code in DRF_CODES:
+        if isinstance(exc, kind):
+            return code
+    return STATUS_CODES.get(exc.status_code, codes.REQUEST_ERROR)
+
+
+def _drf_response(exc: exceptions.APIException) -> Response:
+    code = _code_for(exc)
     headers = {}
     if getattr(exc, "auth_header", None):
         headers["WWW-Authenticate"] = exc.auth_header
-    if getattr(exc, "wait", None):
-        headers["Retry-After"] = str(int(exc.wait))
-    message = exc.detail if isinstance(exc.detail, str) else exc.default_detail
-    return error_response(exc.status_code, code, message, headers=headers)
+    if code is codes.THROTTLED:
+        wait = getattr(exc, "wait", None)
+        # A fraction of a second rounds up: "Retry-After: 0" would invite an immediate retry.
+        headers["Retry-After"] = str(max(1, math.ceil(wait)) if wait else RETRY_AFTER)
+    return error_response(exc.status_code, code, headers=headers)
 
 
-def exception_handler(exc, context):
-    """DRF's ``EXCEPTION_HANDLER`` for these views: everything becomes the documented shape."""
+def _django_request(context: Mapping[str, Any]) -> HttpRequest | None:
+    request = context.get("request")
+    return getattr(request, "_request", request)
+
+
+def _unexpected_response(exc: Exception, context: Mapping[str, Any]) -> Response:
+    """A JSON 500 that is still reported as Django reports any 500: the ``got_request_exception``
+    signal (error trackers listen to it) and ``django.request`` with the traceback (which mails
+    ADMINS in production)."""
+    request = _django_request(context)
+    got_request_exception.send(sender=None, request=request)
+    response = error_response(500, codes.INTERNAL_ERROR)
+    log_response(
+        "%s: %s",
+        response.reason_phrase,
+        getattr(request, "path", ""),
+        response=response,
+        request=request,
+        exception=exc,
+    )
+    return response
+
+
+def _suspicious_response(exc: Exception, context: Mapping[str, Any]) -> Response:
+    # What Django answers for these outside DRF: a 400, on the security logger for its kind.
+    if isinstance(exc, SuspiciousOperation):
+        security = logging.getLogger(f"django.security.{exc.__class__.__name__}")
+        security.error(str(exc), extra={"status_code": 400, "request": _django_request(context)})
+    return error_response(400, codes.INVALID_REQUEST)
+
+
+def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
+    """DRF's ``EXCEPTION_HANDLER`` for these views: every exception becomes the documented shape,
+    whatever the host's ``REST_FRAMEWORK`` settings."""
     if isinstance(exc, APIError):
-        return error_response(exc.http_status, exc.code, exc.user_facing_message)
+        return error_response(exc.http_status, exc.code)
     if isinstance(exc, ProvisioningInProgress):
         return error_response(
-            status.HTTP_503_SERVICE_UNAVAILABLE,
-            PROVISIONING_IN_PROGRESS,
-            _("Your QuickBooks Desktop account is being set up. Please try again in a moment."),
-            headers={"Retry-After": "5"},
+            503,
+            codes.PROVISIONING_IN_PROGRESS,
+            headers={"Retry-After": str(PROVISIONING_RETRY_AFTER)},
         )
     if isinstance(exc, ConductorError):
         return _conductor_response(exc)
@@ -117,6 +185,9 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
-    if isinstance(exc, exceptions.APIException):
+    if isinstance(exc, exceptions.APIException) and exc.status_code < 500:
         return _drf_response(exc)
-    return None
+    if isinstance(exc, (SuspiciousOperation, MultiPartParserError)):
+        return _suspicious_response(exc, context)
+    # Anything else is a bug (ours, or a host callable's) or a setting that cannot work.
+    return _unexpected_response(exc, context)

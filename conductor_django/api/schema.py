@@ -7,6 +7,7 @@ puts that address in ``servers``. A test holds it to the urlconf and to the view
 import copy
 
 from .. import __version__
+from . import codes
 
 
 def _ref(name):
@@ -20,12 +21,44 @@ def _json(schema, description, headers=None):
     return response
 
 
-def _error(description):
-    return {"$ref": f"#/components/responses/{description}"}
+def _error(name):
+    return {"$ref": f"#/components/responses/{name}"}
 
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 NULLABLE_TIMESTAMP = {"type": ["string", "null"], "format": "date-time"}
+
+
+def _error_schema(enum, description=None):
+    code = {"type": "string"}
+    if enum is not None:
+        code["enum"] = enum
+    if description:
+        code["description"] = description
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["code", "userFacingMessage", "requestId"],
+                "properties": {
+                    "code": code,
+                    "userFacingMessage": {
+                        "type": "string",
+                        "description": "Safe to show to the end-user, in their language.",
+                    },
+                    "requestId": {
+                        **NULLABLE_STRING,
+                        "description": "Conductor's request id when Conductor answered.",
+                    },
+                },
+            }
+        },
+    }
+
 
 SCHEMAS = {
     "ConnectionStatus": {
@@ -109,65 +142,63 @@ SCHEMAS = {
             }
         },
     },
-    "Error": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["error"],
-        "properties": {
-            "error": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["code", "userFacingMessage", "requestId"],
-                "properties": {
-                    "code": {
-                        "type": "string",
-                        "description": "CONDUCTOR_UNAVAILABLE, PROVISIONING_IN_PROGRESS, "
-                        "NOT_AUTHENTICATED, NOT_ALLOWED, NO_OWNER, INVALID_REDIRECT_URL, "
-                        "INVALID_REQUEST, METHOD_NOT_ALLOWED, or Conductor's own code.",
-                    },
-                    "userFacingMessage": {
-                        "type": "string",
-                        "description": "Safe to show to the end-user, in their language.",
-                    },
-                    "requestId": {
-                        **NULLABLE_STRING,
-                        "description": "Conductor's request id when Conductor answered.",
-                    },
-                },
-            }
-        },
-    },
+    "Error": _error_schema(
+        None,
+        "One of this API's codes (see the responses), or Conductor's own code on a 502.",
+    ),
 }
 
 RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."}}
-
-RESPONSES = {
-    "InvalidRequest": _json(_ref("Error"), "The request was not valid (INVALID_REQUEST)."),
-    "NotAuthenticated": _json(_ref("Error"), "Not logged in (NOT_AUTHENTICATED)."),
-    "Forbidden": _json(
-        _ref("Error"),
-        "Not logged in (NOT_AUTHENTICATED, with session authentication), or not allowed to "
-        "change this connection (NOT_ALLOWED).",
-    ),
-    "NoOwner": _json(_ref("Error"), "The user has no account to connect (NO_OWNER)."),
-    "ConductorError": _json(
-        _ref("Error"),
-        "Conductor refused the call: its code and userFacingMessage are passed on.",
-    ),
-    "Unavailable": _json(
-        _ref("Error"),
-        "Conductor could not be reached, timed out, or answered garbage (CONDUCTOR_UNAVAILABLE); "
-        "or the account's Conductor end-user is being created (PROVISIONING_IN_PROGRESS).",
-        RETRY_AFTER,
-    ),
+HEADERS = {
+    401: {
+        "WWW-Authenticate": {
+            "schema": {"type": "string"},
+            "description": "The first authentication class's challenge.",
+        }
+    },
+    405: {"Allow": {"schema": {"type": "string"}, "description": "The methods the route takes."}},
+    429: RETRY_AFTER,
+    503: RETRY_AFTER,
+}
+# The name of each error response in components.responses, by HTTP status.
+ERROR_RESPONSES = {
+    400: "InvalidRequest",
+    401: "NotAuthenticated",
+    403: "Forbidden",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    406: "NotAcceptable",
+    415: "UnsupportedMediaType",
+    429: "Throttled",
+    500: "InternalError",
+    502: "ConductorError",
+    503: "Unavailable",
 }
 
-COMMON_ERRORS = {
-    "401": _error("NotAuthenticated"),
-    "403": _error("Forbidden"),
-    "404": _error("NoOwner"),
-}
-CONDUCTOR_ERRORS = {"502": _error("ConductorError"), "503": _error("Unavailable")}
+
+def _error_response(status):
+    found = codes.for_status(status)
+    description = " ".join(f"{code.code}: {code.when}." for code in found)
+    # A 502 passes Conductor's own code on: no enum can list those.
+    enum = None if status == 502 else [code.code for code in found]
+    return _json(_error_schema(enum), description, HEADERS.get(status))
+
+
+RESPONSES = {name: _error_response(status) for status, name in ERROR_RESPONSES.items()}
+RESPONSES["OtherError"] = _json(
+    _error_schema([codes.REQUEST_ERROR.code]), f"REQUEST_ERROR: {codes.REQUEST_ERROR.when}."
+)
+
+
+def _errors(*statuses):
+    responses = {str(status): _error(ERROR_RESPONSES[status]) for status in statuses}
+    return {**responses, "default": _error("OtherError")}
+
+
+# What any route may answer besides its own errors: refused before the view ran, or failed.
+ANY_ROUTE = (405, 406, 429, 500)
+COMMON_ERRORS = _errors(401, 403, 404, *ANY_ROUTE, 502, 503)
+AUTH_SESSION_ERRORS = _errors(400, 401, 403, 404, *ANY_ROUTE, 415, 502, 503)
 
 
 def _status_ok(description):
@@ -181,7 +212,6 @@ DISCONNECT = {
     "responses": {
         "200": _json(_ref("Disconnected"), "Disconnected."),
         **COMMON_ERRORS,
-        **CONDUCTOR_ERRORS,
     },
 }
 
@@ -203,7 +233,6 @@ PATHS = {
             "responses": {
                 **_status_ok("The connection status."),
                 **COMMON_ERRORS,
-                **CONDUCTOR_ERRORS,
             },
         }
     },
@@ -216,7 +245,6 @@ PATHS = {
             "responses": {
                 **_status_ok("The status just checked."),
                 **COMMON_ERRORS,
-                **CONDUCTOR_ERRORS,
             },
         }
     },
@@ -232,13 +260,12 @@ PATHS = {
                 "content": {
                     "application/json": {"schema": _ref("AuthSessionRequest")},
                     "application/x-www-form-urlencoded": {"schema": _ref("AuthSessionRequest")},
+                    "multipart/form-data": {"schema": _ref("AuthSessionRequest")},
                 },
             },
             "responses": {
                 "201": _json(_ref("AuthSession"), "The auth session."),
-                "400": _error("InvalidRequest"),
-                **COMMON_ERRORS,
-                **CONDUCTOR_ERRORS,
+                **AUTH_SESSION_ERRORS,
             },
         }
     },
@@ -255,7 +282,8 @@ PATHS = {
                 "200": {
                     "description": "The OpenAPI document.",
                     "content": {"application/json": {"schema": {"type": "object"}}},
-                }
+                },
+                **_errors(*ANY_ROUTE),
             },
         }
     },
@@ -268,7 +296,8 @@ DOCUMENT = {
         "version": __version__,
         "description": "Read and manage the QuickBooks Desktop connection of the logged-in "
         'user\'s account. Every error has the body {"error": {"code", "userFacingMessage", '
-        '"requestId"}}.',
+        '"requestId"}}, with userFacingMessage in the request\'s language; so does any other '
+        "path under the API's mount (404 NOT_FOUND).",
     },
     "paths": PATHS,
     "components": {

@@ -4,12 +4,20 @@ Each request reaches only the owner its user resolves to (``CONDUCTOR["OWNER_RES
 starting the flow and disconnecting also need ``CONDUCTOR["CAN_MANAGE_CONNECTION"]``.
 """
 
-from django.utils.translation import gettext as _
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from rest_framework import status
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.exceptions import NotFound
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from .. import connection
@@ -17,39 +25,47 @@ from ..conf import app_settings
 from ..models import AuthSessionRecord
 from ..owners import can_manage, resolve_owner
 from ..views import safe_next
-from . import errors
+from . import codes, errors
 from .representation import auth_session_body, status_body
 from .schema import document
 
 
-class ConductorAPIView(APIView):
-    # JSON only, so the API needs neither the browsable API's templates nor rest_framework in
-    # INSTALLED_APPS; authentication stays the project's DEFAULT_AUTHENTICATION_CLASSES.
+class JSONAPIView(APIView):
+    """What every route of the API shares, whatever the host's ``REST_FRAMEWORK`` says: JSON
+    only (so neither the browsable API's templates nor rest_framework in INSTALLED_APPS are
+    needed), no versioning scheme of the host's, and our error shape for every exception."""
+
     renderer_classes = [JSONRenderer]
     parser_classes = [JSONParser, FormParser, MultiPartParser]
+    content_negotiation_class = DefaultContentNegotiation
+    versioning_class = None
+
+    def get_exception_handler(self) -> Callable[..., Response]:
+        return errors.exception_handler
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        # DRF binds DEFAULT_THROTTLE_CLASSES to APIView when it is imported; read per request,
+        # these views follow the host's settings as they are (override_settings included).
+        return [throttle() for throttle in api_settings.DEFAULT_THROTTLE_CLASSES]
+
+
+class ConductorAPIView(JSONAPIView):
+    # Authentication stays the project's DEFAULT_AUTHENTICATION_CLASSES, read per request too.
     permission_classes = [IsAuthenticated]
 
-    def get_exception_handler(self):
-        return errors.exception_handler
+    def get_authenticators(self) -> list[BaseAuthentication]:
+        return [authenticator() for authenticator in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
 
     def owner(self):
         owner = resolve_owner(self.request)
         if owner is None:
-            raise errors.APIError(
-                status.HTTP_404_NOT_FOUND,
-                "NO_OWNER",
-                _("There is no account to connect to QuickBooks Desktop."),
-            )
+            raise errors.APIError(codes.NO_OWNER)
         return owner
 
     def managed_owner(self):
         owner = self.owner()
         if not can_manage(self.request, owner):
-            raise errors.APIError(
-                status.HTTP_403_FORBIDDEN,
-                "NOT_ALLOWED",
-                _("Only an administrator of your account can change its QuickBooks connection."),
-            )
+            raise errors.APIError(codes.NOT_ALLOWED)
         return owner
 
     def status_response(self, owner, record):
@@ -95,15 +111,16 @@ class AuthSessionView(ConductorAPIView):
         )
 
     def redirect_url(self, request):
-        url = request.data.get("redirectUrl") if hasattr(request.data, "get") else None
+        # An empty body parses to {}; a JSON array, string or number is not the documented object.
+        if not isinstance(request.data, Mapping):
+            raise errors.APIError(codes.INVALID_REQUEST)
+        url = request.data.get("redirectUrl")
         if url in (None, ""):
             return None
+        if not isinstance(url, str):
+            raise errors.APIError(codes.INVALID_REQUEST)
         if safe_next(request, url) is None:
-            raise errors.APIError(
-                status.HTTP_400_BAD_REQUEST,
-                "INVALID_REDIRECT_URL",
-                _("The address to return to after connecting must be on this site."),
-            )
+            raise errors.APIError(codes.INVALID_REDIRECT_URL)
         # Conductor needs an absolute URI; a path is taken relative to this site.
         return request.build_absolute_uri(url)
 
@@ -120,12 +137,23 @@ class DisconnectView(ConductorAPIView):
         return self.post(request)
 
 
-class SchemaView(APIView):
+class SchemaView(JSONAPIView):
     """GET: this API's OpenAPI 3.1 document, its server URL set to where the API is mounted."""
 
-    renderer_classes = [JSONRenderer]
     authentication_classes = []
     permission_classes = []
 
     def get(self, request):
         return Response(document(request.build_absolute_uri("../")))
+
+
+class NotFoundView(JSONAPIView):
+    """Any other path under the API's mount: a 404 in the error shape, not Django's HTML page."""
+
+    authentication_classes = []
+    permission_classes = []
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # Before any handler, so every method (OPTIONS and HEAD too) gets the same 404.
+        super().initial(request, *args, **kwargs)
+        raise NotFound()
