@@ -19,6 +19,37 @@ FIX = (
     "conductor-django) or upgrade to Django 6.0+, which ships django.tasks."
 )
 
+
+def _unavailable() -> ImproperlyConfigured:
+    return ImproperlyConfigured(f"No task framework could be imported ({IMPORT_ERROR}). {FIX}")
+
+
+class _UnavailableTask:
+    """Stands in for a task when no framework imports: callable in-process, never queued."""
+
+    def __init__(self, func: Callable[..., Any]) -> None:
+        self.func = func
+        self.name = func.__name__
+
+    def using(self, **options: Any) -> "_UnavailableTask":
+        return self
+
+    def enqueue(self, *args: Any, **kwargs: Any) -> Any:
+        raise _unavailable()
+
+    def call(self, *args: Any, **kwargs: Any) -> Any:
+        return self.func(*args, **kwargs)
+
+
+class _UnavailableBackends:
+    def __getitem__(self, alias: str) -> Any:
+        raise _unavailable()
+
+
+def _unavailable_task(**options: Any) -> Callable[[Callable[..., Any]], _UnavailableTask]:
+    return _UnavailableTask
+
+
 try:
     from django.tasks import task, task_backends
 except ImportError:
@@ -26,35 +57,6 @@ except ImportError:
         from django_tasks import task, task_backends
     except ImportError as exc:
         IMPORT_ERROR = exc
-
-if IMPORT_ERROR is not None:
-
-    def _unavailable() -> ImproperlyConfigured:
-        return ImproperlyConfigured(f"No task framework could be imported ({IMPORT_ERROR}). {FIX}")
-
-    class _UnavailableTask:
-        """Stands in for a task: callable in-process, but refuses to be queued."""
-
-        def __init__(self, func: Callable[..., Any]) -> None:
-            self.func = func
-            self.name = func.__name__
-
-        def using(self, **options: Any) -> "_UnavailableTask":
-            return self
-
-        def enqueue(self, *args: Any, **kwargs: Any) -> Any:
-            raise _unavailable()
-
-        def call(self, *args: Any, **kwargs: Any) -> Any:
-            return self.func(*args, **kwargs)
-
-    class _UnavailableBackends:
-        def __getitem__(self, alias: str) -> Any:
-            raise _unavailable()
-
-    def task(**options: Any) -> Callable[[Callable[..., Any]], _UnavailableTask]:  # type: ignore[no-redef]
-        return _UnavailableTask
-
-    task_backends = _UnavailableBackends()  # type: ignore[assignment]
+        task, task_backends = _unavailable_task, _UnavailableBackends()
 
 __all__ = ["FIX", "IMPORT_ERROR", "task", "task_backends"]
