@@ -112,7 +112,6 @@ class Project:
             "DJANGO_SUPERUSER_USERNAME": USERNAME,
             "DJANGO_SUPERUSER_EMAIL": f"{USERNAME}@example.com",
             "DJANGO_SUPERUSER_PASSWORD": PASSWORD,
-            "PYTHONDONTWRITEBYTECODE": "1",
         }
         for name in ("PYENV_VERSION", "DJANGO_SETTINGS_MODULE", "PYTHONPATH"):
             self.env.pop(name, None)
@@ -143,7 +142,7 @@ class Project:
         args = shlex.split(line, comments=True)
         if args[:4] == ["python", "-m", "pip", "install"] and "conductor-django" in args[4:]:
             django = [f"Django~={self.leg.django}.0"] if self.leg.django else []
-            # --no-compile: the .pyc files would be written on first import anyway.
+            # --no-compile: the first import writes the .pyc files of the modules used, fewer.
             args = [*args[:4], "--quiet", "--no-compile", str(self.wheel), *django]
         elif "createsuperuser" in args:
             args = [*args, "--noinput"]
