@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo test matrix bench lint services system-packages clean
+.PHONY: demo test newcomer screenshots docs docs-check matrix bench lint services system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ $(VENV)/.bench: requirements/bench.txt pyproject.toml | $(BIN)/python
 
 $(VENV)/.test: requirements/test.txt pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements/test.txt
+	touch $@
+
+# The docs tools go into the same .venv: one environment to set up in CI.
+$(VENV)/.docs: requirements/docs.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/docs.txt
 	touch $@
 
 ## Start the example project on http://127.0.0.1:$(PORT)/ with the offline Conductor sandbox.
@@ -43,6 +48,23 @@ test: $(VENV)/.test services system-packages
 	  $(BIN)/pytest -q tests/shapes --ds=$$shape || exit 1; \
 	  CONDUCTOR_TEST_DB=postgres $(BIN)/pytest -q tests/shapes --ds=$$shape || exit 1; \
 	done
+
+## The README's quickstart on the built wheel, in fresh projects and virtualenvs: Django 5.2 on
+## Python 3.11/3.12/3.13, Django 6.0 and 6.1; chromium on the first leg (scripts/newcomer.py).
+newcomer: $(VENV)/.test system-packages
+	$(BIN)/python scripts/newcomer.py
+
+## Refresh the screenshots in docs/images/ (the newcomer's first leg, in chromium).
+screenshots: $(VENV)/.test system-packages
+	$(BIN)/python scripts/newcomer.py --legs 3.11 --screenshots docs/images
+
+## Build and serve the documentation on http://127.0.0.1:8001/, rebuilding on change.
+docs: $(VENV)/.docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8001
+
+## Build the documentation strictly, as CI does (into site/).
+docs-check: $(VENV)/.docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 ## The Django 6 legs of the version matrix (Python 3.12/3.13, SQLite and PostgreSQL), via nox.
 matrix: $(VENV)/.test services system-packages
@@ -69,4 +91,4 @@ lint: $(VENV)/.test
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) .nox example.sqlite3 test-artifacts
+	rm -rf $(VENV) .nox example.sqlite3 test-artifacts site dist

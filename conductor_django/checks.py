@@ -303,3 +303,14 @@ def check_callback_url(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+@checks.register(TAG)
+def check_task_framework(app_configs=None, **kwargs):
+    # Sign-up survives without it (the enqueue is refused and logged), but no end-user is then
+    # created in the background: say so at start-up rather than in a log line per sign-up.
+    from .tasks_compat import FIX, IMPORT_ERROR
+
+    if IMPORT_ERROR is None:
+        return []
+    return [_error(14, f"No task framework could be imported: {IMPORT_ERROR}.", FIX)]

@@ -6,6 +6,7 @@ user-facing message; anything else (outage, timeout, garbage) gets a neutral pag
 
 import logging
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -52,7 +53,7 @@ def _owner_or_404(request):
     return owner
 
 
-def _render(request, owner, outcome, status=None, message=""):
+def _render(request, owner, outcome, status=None, message="", unfinished=False):
     checked_at = status.checked_at if status else None
     context = {
         "outcome": outcome,
@@ -63,6 +64,7 @@ def _render(request, owner, outcome, status=None, message=""):
         "just_checked": bool(checked_at) and timezone.now() - checked_at < timedelta(minutes=1),
         "connect_url": request.path,
         "retry_url": f"{request.path}?refresh=1",
+        "unfinished": unfinished,
     }
     return render(request, "conductor_django/settings.html", context)
 
@@ -111,7 +113,7 @@ def connection_settings(request):
     outcome = {Status.CONNECTED: "connected", Status.NOT_SET_UP: "not_set_up"}.get(
         status.status, "error"
     )
-    return _render(request, owner, outcome, status, status.user_facing_message)
+    return _render(request, owner, outcome, status, status.user_facing_message, unfinished)
 
 
 # Lazy: built at import, shown in the language of each request.
@@ -136,22 +138,31 @@ def callback(request):
     destination = safe_next(request, next_url) or resolve_url(
         app_settings.SUCCESS_URL or "conductor_django:settings"
     )
+    # The settings page states the outcome itself: a flash there would say it twice. Any other
+    # destination (SUCCESS_URL, a `next`) learns it from the flash.
+    flash = urlsplit(destination).path != reverse("conductor_django:settings")
     try:
         status = connection.check(owner)
     except (ConductorError, ProvisioningInProgress) as exc:
         logger.warning("Could not confirm the QuickBooks connection after the auth flow: %s", exc)
-        messages.warning(request, _("We could not confirm your QuickBooks Desktop connection yet."))
+        if flash:
+            messages.warning(
+                request, _("We could not confirm your QuickBooks Desktop connection yet.")
+            )
         return HttpResponseRedirect(destination)
-    if status.status == Status.CONNECTED:
-        messages.success(request, _("QuickBooks Desktop is connected."))
-    elif status.status == Status.NOT_SET_UP:
+    if status.status == Status.NOT_SET_UP:
         request.session[UNFINISHED_FLOW_KEY] = True
-        messages.warning(
-            request, _("QuickBooks Desktop was not connected: setup was not finished.")
-        )
-    else:
-        # The settings page shows Conductor's message; a flash repeating it would say it twice.
-        messages.error(request, _("There is a problem with your QuickBooks Desktop connection."))
+    if flash:
+        if status.status == Status.CONNECTED:
+            messages.success(request, _("QuickBooks Desktop is connected."))
+        elif status.status == Status.NOT_SET_UP:
+            messages.warning(
+                request, _("QuickBooks Desktop was not connected: setup was not finished.")
+            )
+        else:
+            messages.error(
+                request, _("There is a problem with your QuickBooks Desktop connection.")
+            )
     return HttpResponseRedirect(destination)
 
 

@@ -178,7 +178,7 @@ def test_success_records_connected_and_redirects_to_settings(logged_in, user, fa
 
     assert response.status_code == 302
     assert response["Location"] == SETTINGS_URL
-    assert messages_of(response) == [("success", "QuickBooks Desktop is connected.")]
+    assert messages_of(response) == []  # the settings page says "Connected" itself
     assert fake_conductor.count("GET", "/health-check") == checks + 1
     status = ConnectionStatus.objects.get(end_user_id=user.conductor_end_user_id)
     assert status.status == Status.CONNECTED
@@ -195,6 +195,38 @@ def test_success_redirects_to_configured_success_url(settings, logged_in, user, 
     response = callback(logged_in, token)
 
     assert response["Location"] == reverse("dashboard")
+    # Elsewhere than the settings page, the outcome comes as a message.
+    assert messages_of(response) == [("success", "QuickBooks Desktop is connected.")]
+
+
+@pytest.mark.parametrize(
+    "scenario, message",
+    [
+        (
+            "not_set_up",
+            ("warning", "QuickBooks Desktop was not connected: setup was not finished."),
+        ),
+        (
+            "permission_denied",
+            ("error", "There is a problem with your QuickBooks Desktop connection."),
+        ),
+        ("network", ("warning", "We could not confirm your QuickBooks Desktop connection yet.")),
+    ],
+)
+def test_outcome_told_by_a_message_elsewhere_than_the_settings_page(
+    settings, logged_in, user, fake_conductor, scenario, message
+):
+    conductor_settings(settings, SUCCESS_URL="dashboard")
+    token = start_flow(logged_in, fake_conductor)
+    if scenario == "network":
+        fake_conductor.outage("network")
+    else:
+        fake_conductor.set_scenario(user, scenario)
+
+    response = callback(logged_in, token)
+
+    assert response["Location"] == reverse("dashboard")
+    assert messages_of(response) == [message]
 
 
 @pytest.mark.parametrize("next_url", ["/?tab=billing", "http://testserver/somewhere/"])
@@ -244,9 +276,9 @@ def test_flow_abandoned_records_not_set_up_with_warning(logged_in, user, fake_co
     response = callback(logged_in, token)
 
     assert response.status_code == 302
-    assert messages_of(response) == [
-        ("warning", "QuickBooks Desktop was not connected: setup was not finished.")
-    ]
+    assert messages_of(response) == []
+    page = logged_in.get(response["Location"]).content.decode()
+    assert page.count("QuickBooks Desktop was not connected: setup was not finished.") == 1
     status = ConnectionStatus.objects.get(end_user_id=user.conductor_end_user_id)
     assert status.status == Status.NOT_SET_UP
     assert status.first_connected_at is None
@@ -262,13 +294,12 @@ def test_connection_error_after_flow_shows_user_facing_message_once(
     response = callback(logged_in, token)
 
     assert response.status_code == 302
-    assert messages_of(response) == [
-        ("error", "There is a problem with your QuickBooks Desktop connection.")
-    ]
+    assert messages_of(response) == []
     status = ConnectionStatus.objects.get(end_user_id=user.conductor_end_user_id)
     assert (status.status, status.integration_code) == (Status.ERROR, "0x80040420")
     page = logged_in.get(response["Location"]).content.decode()
     assert page.count(escape(PERMISSION_DENIED_USER_MESSAGE)) == 1
+    assert page.count("There is a problem with your QuickBooks Desktop connection.") == 1
 
 
 def test_unfinished_flow_offers_to_connect_instead_of_looping_back(
@@ -289,7 +320,9 @@ def test_unfinished_flow_offers_to_connect_instead_of_looping_back(
     assert len(fake_conductor.auth_sessions) == auth_sessions_before + 1
 
 
-def test_conductor_down_on_return_redirects_with_warning(logged_in, user, fake_conductor, flow):
+def test_conductor_down_on_return_lets_the_settings_page_say_so(
+    logged_in, user, fake_conductor, flow
+):
     token, _ = flow
     fake_conductor.outage("network")
 
@@ -297,18 +330,20 @@ def test_conductor_down_on_return_redirects_with_warning(logged_in, user, fake_c
 
     assert response.status_code == 302
     assert response["Location"] == SETTINGS_URL
-    assert messages_of(response) == [
-        ("warning", "We could not confirm your QuickBooks Desktop connection yet.")
-    ]
+    assert messages_of(response) == []
+    page = logged_in.get(response["Location"]).content.decode()
+    assert page.count("We could not reach QuickBooks right now.") == 1
     status = ConnectionStatus.objects.get(end_user_id=user.conductor_end_user_id)
     assert status.status == Status.NOT_SET_UP
 
 
-def test_success_message_shown_on_settings_page(logged_in, user, fake_conductor, flow):
+def test_success_said_once_on_settings_page(logged_in, user, fake_conductor, flow):
     token, _ = flow
     fake_conductor.set_scenario(user, "connected")
 
     page = logged_in.get(callback(logged_in, token)["Location"])
 
     assert page.status_code == 200
-    assert "QuickBooks Desktop is connected." in page.content.decode()
+    content = page.content.decode()
+    assert content.count(">Connected<") == 1
+    assert "QuickBooks Desktop is connected." not in content

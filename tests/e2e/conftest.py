@@ -14,19 +14,11 @@ from django import db
 
 from conductor_django import clients
 
+from .chromium import CHROMIUM, CHROMIUM_ARGS
 from .journey import PASSWORD
 from .pages import Page
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture
