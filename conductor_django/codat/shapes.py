@@ -3,14 +3,56 @@
 errors, data statuses and webhook envelopes."""
 
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from . import catalog
+from .query import QueryError, compile_query
 
 JSON = dict[str, Any]
+
+# The top-level properties a ``query`` may name, per resource.
+COMPANY_FIELDS = (
+    "id",
+    "name",
+    "description",
+    "redirect",
+    "created",
+    "lastSync",
+    "createdByUserName",
+    "products",
+    "tags",
+    "dataConnections",
+    "referenceSubsidiaryCompanies",
+)
+CONNECTION_FIELDS = (
+    "id",
+    "integrationId",
+    "integrationKey",
+    "sourceId",
+    "sourceType",
+    "platformName",
+    "linkUrl",
+    "status",
+    "lastSync",
+    "created",
+    "dataConnectionErrors",
+    "connectionInfo",
+)
+INTEGRATION_FIELDS = (
+    "key",
+    "logoUrl",
+    "name",
+    "enabled",
+    "sourceId",
+    "sourceType",
+    "integrationId",
+    "isOfflineConnector",
+    "isBeta",
+    "dataProvidedBy",
+)
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 5000  # the spec's pageSize maximum
@@ -258,3 +300,34 @@ def page(
         "totalResults": len(items),
         "_links": links,
     }
+
+
+def _ordered(items: list[JSON], order_by: str | None, fields: Collection[str]) -> list[JSON]:
+    if not order_by or not order_by.strip():
+        return items
+    descending = order_by.strip().startswith("-")
+    key = order_by.strip().lstrip("-")
+    if key not in fields:
+        raise QueryError(f"Error parsing orderBy - Could not resolve property {key}")
+    present = [i for i in items if i.get(key) is not None]
+    missing = [i for i in items if i.get(key) is None]
+    present.sort(key=lambda i: str(i[key]).lower(), reverse=descending)
+    return present + missing
+
+
+def listing(
+    items: Sequence[JSON],
+    params: Mapping[str, str],
+    *,
+    path: str,
+    resource: str,
+    fields: Collection[str],
+    extra: Callable[[JSON], bool] | None = None,
+) -> JSON:
+    """A list endpoint's answer: ``query`` filters (and ``extra``, e.g. the ``tags`` filter),
+    ``orderBy`` sorts, ``page``/``pageSize`` page. Raises ``PagingError`` or ``QueryError``."""
+    page_number, page_size = paging(params)
+    matches = compile_query(params.get("query"), resource=resource, known=fields)
+    selected = [i for i in items if matches(i) and (extra is None or extra(i))]
+    selected = _ordered(selected, params.get("orderBy"), fields)
+    return page(selected, page_number=page_number, page_size=page_size, path=path, params=params)

@@ -17,58 +17,6 @@ JSON = dict[str, Any]
 # Set on the request by a late_create fault: how long the created company stays invisible.
 VISIBLE_AFTER = "codat_sandbox_visible_after"
 
-COMPANY_FIELDS = (
-    "id",
-    "name",
-    "description",
-    "redirect",
-    "created",
-    "lastSync",
-    "createdByUserName",
-    "products",
-    "tags",
-    "dataConnections",
-    "referenceSubsidiaryCompanies",
-)
-CONNECTION_FIELDS = (
-    "id",
-    "integrationId",
-    "integrationKey",
-    "sourceId",
-    "sourceType",
-    "platformName",
-    "linkUrl",
-    "status",
-    "lastSync",
-    "created",
-    "dataConnectionErrors",
-    "connectionInfo",
-)
-INTEGRATION_FIELDS = (
-    "key",
-    "logoUrl",
-    "name",
-    "enabled",
-    "sourceId",
-    "sourceType",
-    "integrationId",
-    "isOfflineConnector",
-    "isBeta",
-    "dataProvidedBy",
-)
-
-
-def _ordered(items: list[JSON], order_by: str | None, fields: Collection[str]) -> list[JSON]:
-    if not order_by:
-        return items
-    key = order_by.strip().lstrip("-")
-    if key not in fields:
-        raise errors.malformed_query(f"Error parsing orderBy - Could not resolve property {key}")
-    present = [i for i in items if i.get(key) is not None]
-    missing = [i for i in items if i.get(key) is None]
-    present.sort(key=lambda i: str(i[key]).lower(), reverse=order_by.strip().startswith("-"))
-    return present + missing
-
 
 def _listing(
     request: HttpRequest,
@@ -79,19 +27,14 @@ def _listing(
     fields: Collection[str],
     extra: Callable[[JSON], bool] | None = None,
 ) -> JSON:
-    params = request.GET
     try:
-        page_number, page_size = shapes.paging(params)
-        matches = compile_query(params.get("query"), resource=resource, known=fields)
+        return shapes.listing(
+            items, request.GET, path=path, resource=resource, fields=fields, extra=extra
+        )
     except shapes.PagingError as exc:
         raise errors.bad_request(str(exc)) from None
     except QueryError as exc:
         raise errors.malformed_query(str(exc)) from None
-    selected = [i for i in items if matches(i) and (extra is None or extra(i))]
-    selected = _ordered(selected, params.get("orderBy"), fields)
-    return shapes.page(
-        selected, page_number=page_number, page_size=page_size, path=path, params=params
-    )
 
 
 def _visible_companies() -> Any:
@@ -131,7 +74,7 @@ def list_companies(request: HttpRequest) -> JSON:
         items,
         path="/companies",
         resource="Company",
-        fields=COMPANY_FIELDS,
+        fields=shapes.COMPANY_FIELDS,
         extra=lambda item: tagged(item["tags"]),
     )
 
@@ -163,7 +106,9 @@ def list_connections(request: HttpRequest, company_id: str) -> JSON:
     company = _company(company_id)
     items = [serialize.connection(c) for c in _fresh(list(company.connections.all()))]
     path = f"/companies/{company_id}/connections"
-    return _listing(request, items, path=path, resource="Connection", fields=CONNECTION_FIELDS)
+    return _listing(
+        request, items, path=path, resource="Connection", fields=shapes.CONNECTION_FIELDS
+    )
 
 
 def create_connection(request: HttpRequest, company_id: str) -> JSON:
@@ -202,7 +147,11 @@ def list_integrations(request: HttpRequest) -> JSON:
     base = serialize.mount_url(request)
     items = [serialize.integration(entry, base) for entry in catalog.INTEGRATIONS]
     return _listing(
-        request, items, path="/integrations", resource="Integration", fields=INTEGRATION_FIELDS
+        request,
+        items,
+        path="/integrations",
+        resource="Integration",
+        fields=shapes.INTEGRATION_FIELDS,
     )
 
 
