@@ -113,8 +113,9 @@ def test_dashboard_actions(client, api):
     assert response.status_code == 302
     assert control.companies()[0]["dataConnections"][0]["status"] == "Linked"
 
-    refused = _post(client, action="connection", connection_id=connection["id"], operation="fail")
-    assert "notice" not in refused["Location"]
+    failed = _post(client, action="connection", connection_id=connection["id"], operation="fail")
+    assert "notice" not in failed["Location"]
+    assert control.companies()[0]["dataConnections"][0]["dataConnectionErrors"]
     _post(client, action="connection", connection_id=connection["id"], operation="revoke")
     refused = _post(client, action="connection", connection_id=connection["id"], operation="revoke")
     notice = client.get(refused["Location"]).content.decode()
@@ -126,7 +127,9 @@ def test_dashboard_actions(client, api):
     assert control.faults()["pending"] == []
     _post(client, action="profile", redirect_url="https://x.test/{statusCode}", one_time_links="on")
     assert api.get("/profile").json()["redirectUrl"] == "https://x.test/{statusCode}"
+    assert "?otp=" in control.link_url(connection["id"])
     _post(client, action="sync_timing", queued_seconds=1, fetching_seconds=2)
+    assert 'value="2.0"' in client.get(f"{MOUNT}/").content.decode()
     _post(client, action="webhook", operation="duplicate")
     assert [d["variant"] for d in control.webhook_deliveries()][-1] == "duplicate"
     _post(client, action="reset")

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 
 from .. import shapes
@@ -80,7 +81,7 @@ def _answer(request: HttpRequest, path: str, correlation: str) -> HttpResponse:
 
 @csrf_exempt
 @config.require_enabled
-def dispatch(request: HttpRequest, api_path: str) -> HttpResponse:
+def dispatch(request: HttpRequest, api_path: str) -> HttpResponseBase:
     correlation = shapes.correlation_id()
     path = "/" + api_path.strip("/")
     method = request.method or "GET"
@@ -107,7 +108,7 @@ def dispatch(request: HttpRequest, api_path: str) -> HttpResponse:
         # Read by endpoints.create_company: the company exists but stays hidden this long.
         setattr(request, endpoints.VISIBLE_AFTER, timedelta(milliseconds=fault.delay_ms))
     if fault and fault.kind not in faults.PROCESS_THEN_DROP:
-        response = faults.error_response(fault, correlation)
+        response: HttpResponseBase = faults.error_response(fault, correlation)
     else:
         response = _answer(request, path, correlation)
     log.status = response.status_code

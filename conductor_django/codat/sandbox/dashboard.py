@@ -156,16 +156,31 @@ def _webhook(request: HttpRequest) -> str:
     return ""
 
 
+def _delete_company(request: HttpRequest) -> str:
+    control.delete_company(request.POST.get("company_id", ""))
+    return ""
+
+
+def _clear_faults(request: HttpRequest) -> str:
+    control.clear_faults()
+    return ""
+
+
+def _reset(request: HttpRequest) -> str:
+    control.reset()
+    return ""
+
+
 ACTIONS: dict[str, Callable[[HttpRequest], str]] = {
     "connection": _connection_action,
-    "delete_company": lambda r: control.delete_company(r.POST.get("company_id", "")) or "",
+    "delete_company": _delete_company,
     "profile": _profile,
     "sync_timing": _form_action(SyncTimingForm, control.set_sync_timing),
     "faults": _form_action(FaultsForm, control.set_faults),
     "fail_next": _form_action(FailNextForm, control.fail_next),
-    "clear_faults": lambda r: control.clear_faults() or "",
+    "clear_faults": _clear_faults,
     "webhook": _webhook,
-    "reset": lambda r: control.reset() or "",
+    "reset": _reset,
 }
 
 

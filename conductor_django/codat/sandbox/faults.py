@@ -27,6 +27,7 @@ from typing import Any
 
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 
 from .. import catalog
 from . import errors
@@ -132,7 +133,7 @@ def _never_finishes() -> Iterator[bytes]:
     raise DroppedConnection("The Codat sandbox dropped this connection on purpose.")
 
 
-def drop_connection(request: HttpRequest) -> HttpResponse:
+def drop_connection(request: HttpRequest) -> HttpResponseBase:
     """Close the client's connection without a complete answer; return what the view returns."""
     sock = _find_socket(request.environ)
     if sock is not None:

@@ -271,7 +271,8 @@ class FakeCodat:
         path = url.path[len(urlsplit(self.base_url).path) :] or "/"
         params = dict(parse_qsl(url.query))
         try:
-            payload = json.loads(request.body) if request.body else {}
+            body = request.body
+            payload = json.loads(body) if isinstance(body, bytes | str) and body else {}
             return self._route(request.method or "GET", path, params, payload)
         except _Refused as refused:
             body = shapes.error_body(refused.status, refused.error, service=refused.service)
