@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "conductor_django",
     "conductor_django.sandbox",
+    "conductor_django.codat.sandbox",
     "example_project.accounts.apps.AccountsConfig",
     "example_project.organizations.apps.OrganizationsConfig",
 ]

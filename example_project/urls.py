@@ -16,3 +16,4 @@ if find_spec("rest_framework"):
 
 if settings.SANDBOX:
     urlpatterns.append(path("sandbox/", include("conductor_django.sandbox.urls")))
+    urlpatterns.append(path("codat-sandbox/", include("conductor_django.codat.sandbox.urls")))

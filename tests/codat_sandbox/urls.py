@@ -1,0 +1,5 @@
+"""Only the Codat sandbox, mounted where the example project mounts it."""
+
+from django.urls import include, path
+
+urlpatterns = [path("codat-sandbox/", include("conductor_django.codat.sandbox.urls"))]
