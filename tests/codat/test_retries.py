@@ -1,7 +1,12 @@
 """The Codat client's retries: the Conductor client's policy, on the same transport. Codat has
 no idempotency keys either, so a create is sent again only when it provably was not processed."""
 
+import json
+import re
 import socket
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -315,3 +320,28 @@ def test_retry_logged_as_one_warning(rsps, waits, codat, caplog):
     assert records[0].getMessage() == (
         f"Codat GET /companies/{COMPANY_ID} failed (HTTP 503); retry 1 of 2 in 0.0s"
     )
+
+
+def test_one_client_retries_each_threads_calls_on_their_own(rsps, waits):
+    """The retry state is per call: threads sharing a client never count each other's tries."""
+    client = CodatClient(API_KEY, base_url=BASE_URL, max_retries=2, backoff=0)
+    seen = Counter()
+    lock = threading.Lock()
+
+    def answer(request):
+        company_id = request.path_url.rsplit("/", 1)[1]
+        with lock:
+            seen[company_id] += 1
+            tries = seen[company_id]
+        if tries <= 2:
+            return 503, {}, json.dumps(OUTAGE)
+        return 200, {}, json.dumps(company_json(company_id))
+
+    rsps.add_callback("GET", re.compile(re.escape(COMPANIES) + r"/c\d+"), callback=answer)
+    ids = [f"c{n}" for n in range(16)]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        companies = list(pool.map(client.get_company, ids))
+
+    assert [company.id for company in companies] == ids
+    assert seen == dict.fromkeys(ids, 3)
