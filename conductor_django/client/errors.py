@@ -17,28 +17,38 @@ Every instance carries the same attributes, whatever went wrong, so callers can 
     ├── InvalidResponseError           a body that is not the documented JSON
     └── NetworkError                   no HTTP answer at all
         └── TimeoutError               the connect or read timeout ran out
+
+``ConductorError`` is a :class:`conductor_django.transport.ProviderError`, the base the Codat
+client's errors share, so code serving both providers can catch that and ask ``is_outage``.
 """
+
+from __future__ import annotations
+
+from ..transport import ProviderError
 
 NOT_SET_UP = "INTEGRATION_CONNECTION_NOT_SET_UP"
 
 
-class ConductorError(Exception):
-    code = None
-    type = None
-    user_facing_message = None
-    http_status_code = None
-    integration_code = None
-    request_id = None
+class ConductorError(ProviderError):
+    _attributes = frozenset(
+        {
+            "code",
+            "type",
+            "user_facing_message",
+            "http_status_code",
+            "integration_code",
+            "request_id",
+            "retry_after",
+        }
+    )
+    code: str | None = None
+    type: str | None = None
+    user_facing_message: str | None = None
+    http_status_code: int | None = None
+    integration_code: str | None = None
+    request_id: str | None = None
 
-    def __init__(self, message, **attrs):
-        super().__init__(message)
-        self.message = message
-        for name, value in attrs.items():
-            if not hasattr(ConductorError, name):
-                raise TypeError(f"unexpected attribute {name!r}")
-            setattr(self, name, value)
-
-    def __str__(self):
+    def __str__(self) -> str:
         parts = [self.message]
         if self.code:
             parts.insert(0, f"[{self.code}]")
@@ -47,20 +57,13 @@ class ConductorError(Exception):
         return " ".join(parts)
 
     @property
-    def is_transient(self):
-        """Worth trying again later: nothing the end-user or the request itself must change."""
-        return False
-
-    @property
-    def is_outage(self):
-        """Says nothing about this request or account: Conductor was unreachable, overloaded or
-        answered garbage. Show a neutral "try later", not ``user_facing_message``."""
-        return True
+    def log_label(self) -> str:
+        return self.code or type(self).__name__
 
 
 class ConductorAPIError(ConductorError):
     @property
-    def is_outage(self):
+    def is_outage(self) -> bool:
         return self.is_transient
 
 
@@ -93,29 +96,27 @@ class ConnectionNotSetUpError(IntegrationConnectionError):
 
 
 class RateLimitError(ConductorAPIError):
-    retry_after = None
-
     @property
-    def is_transient(self):
+    def is_transient(self) -> bool:
         return True
 
 
 class InternalServerError(ConductorAPIError):
     @property
-    def is_transient(self):
+    def is_transient(self) -> bool:
         return True
 
 
 class InvalidResponseError(ConductorError):
     @property
-    def is_transient(self):
+    def is_transient(self) -> bool:
         # An HTML 502 from a proxy is an outage; a malformed 200 is a bug that retrying won't fix.
         return (self.http_status_code or 0) >= 500
 
 
 class NetworkError(ConductorError):
     @property
-    def is_transient(self):
+    def is_transient(self) -> bool:
         return True
 
 
@@ -123,12 +124,12 @@ class TimeoutError(NetworkError):  # noqa: A001 - scoped by the module, like req
     pass
 
 
-_BY_CODE = {
+_BY_CODE: dict[str, type[ConductorAPIError]] = {
     NOT_SET_UP: ConnectionNotSetUpError,
     "RESOURCE_MISSING": NotFoundError,
     "API_KEY_INVALID": AuthenticationError,
 }
-_BY_TYPE = {
+_BY_TYPE: dict[str, type[ConductorAPIError]] = {
     "AUTHENTICATION_ERROR": AuthenticationError,
     "PERMISSION_ERROR": PermissionDeniedError,
     "INVALID_REQUEST_ERROR": InvalidRequestError,
@@ -138,7 +139,7 @@ _BY_TYPE = {
 }
 
 
-def api_error_class(code, type_, status):
+def api_error_class(code: str | None, type_: str | None, status: int) -> type[ConductorAPIError]:
     if code in _BY_CODE:
         return _BY_CODE[code]
     if status == 429:

@@ -189,7 +189,6 @@ def test_health_check_retried_when_connect_timed_out(rsps, waits, conductor):
     [
         (503, OUTAGE),
         (500, error_json(500, "INTERNAL_SERVER_ERROR", "INTERNAL_ERROR")),
-        (429, RATE_LIMITED),
     ],
 )
 def test_post_not_replayed_after_error_answer(rsps, waits, conductor, status, body):
@@ -200,6 +199,85 @@ def test_post_not_replayed_after_error_answer(rsps, waits, conductor, status, bo
         create(conductor)
 
     assert len(rsps.calls) == 1
+
+
+# A 429 means Conductor refused the request before doing anything: a create is safe to resend.
+
+CREATES = {
+    "end-user": (END_USERS, create, end_user_json()),
+    "auth-session": (
+        f"{BASE_URL}/auth-sessions",
+        lambda client: client.create_auth_session(publishable_key="pk", end_user_id="end_usr_1"),
+        {
+            "id": "auth_sess_1",
+            "objectType": "auth_session",
+            "createdAt": "2026-01-05T10:00:00.000Z",
+            "endUserId": "end_usr_1",
+            "clientSecret": "auth_sess_client_secret_1",
+            "authFlowUrl": "https://connect.conductor.is/qbd/auth_sess_client_secret_1?key=pk",
+            "expiresAt": "2026-01-05T10:30:00.000Z",
+            "redirectUrl": None,
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("create_call", CREATES)
+def test_create_retried_on_429_honouring_retry_after(rsps, waits, conductor, create_call):
+    url, call, created = CREATES[create_call]
+    rsps.post(url, status=429, json=RATE_LIMITED, headers={"Retry-After": "2"})
+    rsps.post(url, json=created)
+
+    assert call(conductor).id == created["id"]
+
+    assert len(rsps.calls) == 2
+    assert waits == [2.0]
+
+
+def test_create_retried_on_429_honouring_retry_after_ms(rsps, waits, conductor):
+    rsps.post(END_USERS, status=429, json=RATE_LIMITED, headers={"retry-after-ms": "150"})
+    rsps.post(END_USERS, json=end_user_json())
+
+    assert create(conductor).id == "end_usr_1"
+
+    assert waits == [0.15]
+
+
+@pytest.mark.parametrize("max_retries", [0, 2])
+def test_create_rate_limited_beyond_max_retries_raises(rsps, waits, max_retries):
+    client = ConductorClient(SECRET_KEY, base_url=BASE_URL, max_retries=max_retries, backoff=0.01)
+    rsps.post(END_USERS, status=429, json=RATE_LIMITED, headers={"Retry-After": "1"})
+
+    with pytest.raises(errors.RateLimitError) as caught:
+        create(client)
+
+    assert caught.value.retry_after == 1.0
+    assert len(rsps.calls) == max_retries + 1
+    assert waits == [1.0] * max_retries
+
+
+def test_create_retry_after_beyond_max_retry_wait_raised_at_once(rsps, waits):
+    client = ConductorClient(SECRET_KEY, base_url=BASE_URL, max_retries=2, max_retry_wait=10)
+    rsps.post(END_USERS, status=429, json=RATE_LIMITED, headers={"Retry-After": "60"})
+    rsps.post(END_USERS, json=end_user_json())
+
+    with pytest.raises(errors.RateLimitError) as caught:
+        create(client)
+
+    assert caught.value.retry_after == 60.0
+    assert len(rsps.calls) == 1
+    assert waits == []
+
+
+def test_create_429_without_retry_after_backs_off(rsps, waits):
+    client = ConductorClient(SECRET_KEY, base_url=BASE_URL, max_retries=2, backoff=1.0)
+    rsps.post(END_USERS, status=429, json=RATE_LIMITED)
+    rsps.post(END_USERS, status=429, json=RATE_LIMITED)
+    rsps.post(END_USERS, json=end_user_json())
+
+    assert create(client).id == "end_usr_1"
+
+    assert [round(wait / 2**n) for n, wait in enumerate(waits)] == [1, 1]
 
 
 def test_post_not_replayed_after_html_502(rsps, waits, conductor):
