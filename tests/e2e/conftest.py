@@ -4,7 +4,6 @@ client pointed at that sandbox over real sockets, and two ways to play the user:
 
 import os
 import shutil
-import threading
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -12,8 +11,7 @@ import pytest
 import requests
 from django import db
 
-from conductor_django import clients
-
+from ..live import server_requests_finished
 from .chromium import CHROMIUM, CHROMIUM_ARGS
 from .journey import PASSWORD
 from .pages import Page
@@ -28,17 +26,8 @@ def app(transactional_db, live_server, settings):
     # server (session-scoped) stops before the test database is dropped.
     settings.CONDUCTOR = {**settings.CONDUCTOR, "API_BASE_URL": f"{live_server.url}/sandbox/v1"}
     settings.CONDUCTOR_SANDBOX = {"ENABLED": True}
-    before = set(threading.enumerate())
-    yield live_server.url
-    # Kept-alive pooled connections hold a server thread each; one outliving the test would use a
-    # database connection after the live server's teardown. Every client the test's settings
-    # made (a changed timeout makes another) is closed.
-    clients.close_all()
-    # Requests the client gave up on (timeouts) may still be running in the server: let them
-    # finish before the database is flushed under them.
-    for thread in set(threading.enumerate()) - before:
-        if thread.name.endswith("(process_request_thread)"):
-            thread.join(timeout=10)
+    with server_requests_finished():
+        yield live_server.url
 
 
 def close_connections(session):

@@ -20,6 +20,7 @@ from django.db import connection
 
 from conductor_django.sandbox import control
 
+from ..live import server_requests_finished
 from .engines import ENGINES, REDIS_URL
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,7 +55,8 @@ def sandbox(live_server, transactional_db, settings):
     control.reset()
     settings.CONDUCTOR = {**settings.CONDUCTOR, "API_BASE_URL": f"{live_server.url}/sandbox/v1"}
     settings.CONDUCTOR_SANDBOX = {"ENABLED": True}
-    yield f"{live_server.url}/sandbox/v1"
+    with server_requests_finished():
+        yield f"{live_server.url}/sandbox/v1"
     control.clear_faults()
 
 
