@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from conductor_django import clients
 from conductor_django.sandbox import control
 
 from .engines import ENGINES, REDIS_URL
@@ -48,13 +50,26 @@ def wait_for(predicate, timeout=30.0, interval=0.05, what="the condition", log=N
         time.sleep(interval)
 
 
+def join_request_threads(before, timeout=10):
+    """Wait for the live server's request threads started since ``before``: a request the client
+    gave up on (a timeout, a delayed or late fault) may still be running in the server, and on
+    SQLite it shares this thread's connection, which the teardown is about to use."""
+    for thread in set(threading.enumerate()) - before:
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(timeout)
+
+
 @pytest.fixture
 def sandbox(live_server, transactional_db, settings):
     """The sandbox, empty, as the Conductor of this process (and of the workers it starts)."""
     control.reset()
     settings.CONDUCTOR = {**settings.CONDUCTOR, "API_BASE_URL": f"{live_server.url}/sandbox/v1"}
     settings.CONDUCTOR_SANDBOX = {"ENABLED": True}
+    before = set(threading.enumerate())
     yield f"{live_server.url}/sandbox/v1"
+    # A kept-alive pooled connection holds a server thread until it is closed.
+    clients.close_all()
+    join_request_threads(before)
     control.clear_faults()
 
 
