@@ -245,7 +245,7 @@ def failure_summary(owner: Model, error: ConductorError) -> str:
     until = next_attempt_at(owner)
     if until:
         text += (
-            f" Conductor may still create it, so none is created before {moment(until)}; the "
-            "next attempt looks it up by sourceId first."
+            " It may have reached Conductor and still complete there, so none is created "
+            f"before {moment(until)}; the next attempt looks it up by sourceId first."
         )
     return text
