@@ -165,8 +165,6 @@ def test_a_mixin_model_that_is_not_the_owner_model_is_reported(settings):
         ({"CREATE_GRACE_SECONDS": "soon"}, True),
     ],
 )
-def test_create_grace_must_outlast_the_timeouts_and_conductors_processing(
-    settings, values, fires
-):
+def test_create_grace_must_outlast_the_timeouts_and_conductors_processing(settings, values, fires):
     settings.CONDUCTOR = {**GOOD, **values}
     assert ("conductor_django.W006" in conductor_check_ids()) is fires

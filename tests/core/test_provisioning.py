@@ -237,9 +237,7 @@ def test_a_create_conductor_refused_holds_nothing(
     assert claim.may_exist_upstream is False
 
 
-def test_create_after_5xx_checks_for_an_existing_end_user_first(
-    rsps, settings, unprovisioned_user
-):
+def test_create_after_5xx_checks_for_an_existing_end_user_first(rsps, settings, unprovisioned_user):
     conductor_settings(settings, CREATE_GRACE_SECONDS=0.3)
     rsps.post(END_USERS, status=500, json=error_json(500, "INTERNAL_ERROR", "INTERNAL_ERROR"))
 
