@@ -83,9 +83,13 @@ def provision_end_user(model_label, pk, attempt=1):
     try:
         return ensure_end_user(owner)
     except ProvisioningInProgress as exc:
-        # Another worker may fail, and a held create may never have happened: look again once
-        # the lease or the hold is over rather than drop the work.
-        run_after = max(exc.retry_at or timezone.now(), timezone.now()) + timedelta(seconds=1)
+        # Another worker may fail, and a held create may never have happened: look again rather
+        # than drop the work. After a hold, once it is over; behind a worker in flight, after the
+        # usual backoff (its lease is only the longest it may take, not how long it will).
+        now = timezone.now()
+        until = max(exc.retry_at or now, now)
+        run_after = until if exc.held else min(until, now + _backoff(attempt))
+        run_after += timedelta(seconds=1)
         why_not = _retry_later(provision_end_user, attempt, args, run_after)
         if why_not is None:
             logger.info("%s The task runs again at %s.", exc, moment(run_after))
