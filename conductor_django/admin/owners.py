@@ -227,7 +227,11 @@ class ConductorOwnerAdminMixin(ActionPermissions):
             self.message_user(request, text % values, messages.ERROR)
             return
         except (smtplib.SMTPException, OSError) as exc:
-            logger.error("Could not email a connection link for %s: %s.", owner_label(owner), exc)
+            logger.error(
+                "Could not email a connection link for %s: %s.",
+                owner_label(owner),
+                str(exc).rstrip("."),
+            )
             text = gettext("%(owner)s: the email to %(address)s could not be sent.")
             self.message_user(request, text % values, messages.ERROR)
             return

@@ -107,7 +107,7 @@ def test_model_option(make_user, fake_conductor):
 
     make_user("alice", provisioned=False)
     out, _ = sync("--model", "accounts.User", "--concurrency", "1")
-    assert out.startswith("Created 1 end-users")
+    assert out.startswith("Created 1 end-user;")
 
 
 def test_concurrency_is_bounded():
@@ -173,8 +173,8 @@ def test_duplicates_and_orphans_are_always_reported_and_nothing_deleted_by_defau
         f"accounts.User {bob.pk} has 2 end-users: end_usr_bob_old (extra), "
         f"{bob.conductor_end_user_id} (stored).",
         "end_usr_orphan (sourceId '999999', companyName 'Left Behind Ltd') matches no user.",
-        "Run again with --delete-duplicates to delete the 3 extra end-users "
-        "(see CONDUCTOR['CREATE_GRACE_SECONDS']).",
+        "Run again with --delete-duplicates to delete the 3 extra end-users; it keeps any "
+        "younger than CREATE_GRACE_SECONDS or stored on a row.",
     ]
     assert fake_conductor.count("DELETE", "") == 0
     assert len(fake_conductor.end_users) == 7

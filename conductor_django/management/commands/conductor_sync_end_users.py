@@ -92,7 +92,8 @@ class Command(OwnerCommand):
             extras = sum(len(duplicate.extras) for duplicate in found.duplicates)
             self.stdout.write(
                 f"Run again with --delete-duplicates to delete the "
-                f"{_plural(extras, 'extra end-user')} (see CONDUCTOR['CREATE_GRACE_SECONDS'])."
+                f"{_plural(extras, 'extra end-user')}; it keeps any younger than "
+                "CREATE_GRACE_SECONDS or stored on a row."
             )
         if problems:
             raise CommandError(" ".join(problems))
@@ -120,7 +121,7 @@ class Command(OwnerCommand):
             missing, concurrency=concurrency, on_result=report, listed=listed
         )
         line = (
-            f"Created {totals['created']} end-users; {totals['failed']} failed; "
+            f"Created {_plural(totals['created'], 'end-user')}; {totals['failed']} failed; "
             f"{totals['in_progress']} being created by another worker."
         )
         if totals["held"]:
@@ -151,7 +152,7 @@ class Command(OwnerCommand):
                 f"{end_user.id} ({'stored' if end_user.id == duplicate.stored_id else 'extra'})"
                 for end_user in duplicate.end_users
             )
-            where = "" if duplicate.anchored else f" (it stores {duplicate.stored_id or 'none'})"
+            where = "" if duplicate.anchored else f" (it stores {duplicate.stored_id or 'no id'})"
             self.stdout.write(
                 f"{model._meta.label} {duplicate.owner.pk} has "
                 f"{len(duplicate.end_users)} end-users{where}: {ids}."
