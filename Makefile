@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo test newcomer screenshots docs docs-check matrix bench lint services system-packages clean
+.PHONY: demo test newcomer screenshots docs docs-check matrix bench chaos lint services system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,11 @@ bench: $(VENV)/.bench
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) ; } || \
 	  echo "wrk not installed: the settings-page benchmark uses Python threads"
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+## The chaos run (about 2 minutes; needs PostgreSQL): 300 sign-ups over HTTP while Conductor
+## misbehaves; prints its figures (see docs/production.md). `make chaos CHAOS_ARGS=--signups=50`.
+chaos: $(VENV)/.bench services
+	$(BIN)/python -m bench.chaos $(CHAOS_ARGS)
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check .

@@ -15,26 +15,32 @@ from django.db import close_old_connections
 from . import connection
 from .client import ConductorError
 from .clients import get_client
-from .provisioning import ProvisioningInProgress, ensure_end_user
+from .logs import describe, owner_label
+from .provisioning import ProvisioningInProgress, ensure_end_user, failure_summary
 
 logger = logging.getLogger("conductor_django.bulk")
 
 
 class _Directory:
     """Conductor's end-users by ``sourceId``, listed once on first need (GET /end-users has no
-    filter, so one listing serves every row of the run)."""
+    filter, so one listing serves every row of the run), or given when the caller has listed."""
 
-    def __init__(self, client):
+    def __init__(self, client, listed=None):
         self._client = client
         self._lock = threading.Lock()
-        self._by_source = None
+        self._by_source = None if listed is None else self._index(listed)
+
+    @staticmethod
+    def _index(listed):
+        by_source = {}
+        for user in sorted(listed, key=lambda u: u.created_at):
+            by_source.setdefault(user.source_id, user)
+        return by_source
 
     def __call__(self, source_id):
         with self._lock:
             if self._by_source is None:
-                self._by_source = {}
-                for user in sorted(self._client.list_end_users(), key=lambda u: u.created_at):
-                    self._by_source.setdefault(user.source_id, user)
+                self._by_source = self._index(self._client.list_end_users())
         return self._by_source.get(source_id)
 
 
@@ -95,43 +101,51 @@ def _run(queryset, work, concurrency, on_result):
 
 def create_end_user(owner, client=None, find_existing=None):
     """Create one owner's end-user: ``(outcome, detail)`` where outcome is ``created`` (detail:
-    the end-user id), ``in_progress`` (another worker is on it) or ``failed`` (detail: the
-    ``ConductorError``)."""
+    the end-user id), ``existing`` (it had one; detail: its id), ``in_progress`` (another worker
+    is on it) or ``held`` (a create that may still complete at Conductor holds new ones off),
+    both with the ``ProvisioningInProgress`` as detail, or ``failed`` (detail: the
+    ``ConductorError``, logged here)."""
+    if owner.conductor_end_user_id:
+        return "existing", owner.conductor_end_user_id
     try:
         return "created", ensure_end_user(owner, client=client, find_existing=find_existing)
-    except ProvisioningInProgress:
-        return "in_progress", None
+    except ProvisioningInProgress as exc:
+        return ("held" if exc.held else "in_progress"), exc
     except ConductorError as exc:
-        logger.warning("Could not create the end-user of %s %s: %s", _label(owner), owner.pk, exc)
+        logger.warning("%s", failure_summary(owner, exc))
         return "failed", exc
 
 
 def check_owner(owner):
     """Health-check one owner: ``(outcome, detail)`` where outcome is the recorded status
-    (detail: the ``ConnectionStatus``), ``in_progress`` or ``failed`` (detail: the error)."""
+    (detail: the ``ConnectionStatus``), ``in_progress`` (detail: the
+    ``ProvisioningInProgress``) or ``failed`` (detail: the error, logged here)."""
     try:
         status = connection.check(owner)
-    except ProvisioningInProgress:
-        return "in_progress", None
+    except ProvisioningInProgress as exc:
+        return "in_progress", exc
     except ConductorError as exc:
-        logger.warning("Could not check the connection of %s %s: %s", _label(owner), owner.pk, exc)
+        logger.warning(
+            "Could not check the QuickBooks connection of %s: %s.",
+            owner_label(owner),
+            describe(exc),
+        )
         return "failed", exc
     return status.status, status
 
 
-def _label(owner):
-    return owner._meta.label
-
-
-def sync_end_users(queryset, *, concurrency=4, on_result=lambda owner, outcome, detail: None):
+def sync_end_users(
+    queryset, *, concurrency=4, on_result=lambda owner, outcome, detail: None, listed=None
+):
     """Give every owner in the queryset that lacks one a Conductor end-user (``create_end_user``
-    per row).
+    per row). ``listed``: Conductor's end-users, when the caller has listed them already.
 
     Idempotent and resumable: rows that already have an id are skipped, so a rerun picks up
-    where an interrupted one stopped. Returns counts by outcome: created, failed, in_progress.
+    where an interrupted one stopped. Returns counts by outcome: created, failed, in_progress,
+    held.
     """
     client = get_client()
-    directory = _Directory(client)
+    directory = _Directory(client, listed)
     pending = queryset.filter(conductor_end_user_id__isnull=True)
     return _run(
         pending,

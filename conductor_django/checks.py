@@ -314,3 +314,66 @@ def check_task_framework(app_configs=None, **kwargs):
     if IMPORT_ERROR is None:
         return []
     return [_error(14, f"No task framework could be imported: {IMPORT_ERROR}.", FIX)]
+
+
+@checks.register(TAG)
+def check_mixin_models(app_configs=None, **kwargs):
+    """W005: a model with the mixin that is not the owner model: its rows get no end-user."""
+    if _settings_dict() is None:
+        return []
+    from .models import ConductorEndUserMixin
+    from .owners import is_owner_model, owner_model
+
+    try:
+        owner = owner_model()
+    except ImproperlyConfigured:
+        return []  # E006 says so
+    return [
+        checks.Warning(
+            f"{model._meta.label} uses ConductorEndUserMixin but is not the owner model "
+            f"({owner._meta.label}): its rows get no Conductor end-user.",
+            hint=f"Set CONDUCTOR['OWNER_MODEL'] = {model._meta.label!r} if its rows should own "
+            "the QuickBooks connection, or remove the mixin from it. If both models carry it on "
+            "purpose, add 'conductor_django.W005' to SILENCED_SYSTEM_CHECKS.",
+            obj=model,
+            id="conductor_django.W005",
+        )
+        for model in apps.get_models()
+        if issubclass(model, ConductorEndUserMixin) and not is_owner_model(model)
+    ]
+
+
+# Conductor's own time to finish a create after our read timeout ran out: undocumented, so an
+# assumption, kept generous.
+CONDUCTOR_PROCESSING_SECONDS = 30
+
+
+@checks.register(TAG)
+def check_create_grace(app_configs=None, **kwargs):
+    """W006: a grace period too short for a create we gave up on to show up at Conductor."""
+    if _settings_dict() is None:
+        return []
+    try:
+        grace = float(app_settings.CREATE_GRACE_SECONDS)
+        floor = (
+            float(app_settings.CONNECT_TIMEOUT)
+            + float(app_settings.READ_TIMEOUT)
+            + CONDUCTOR_PROCESSING_SECONDS
+        )
+    except (TypeError, ValueError):
+        grace, floor = None, None
+    if grace is not None and grace > floor:
+        return []
+    return [
+        _warning(
+            6,
+            "CONDUCTOR['CREATE_GRACE_SECONDS'] must be a number of seconds above CONNECT_TIMEOUT "
+            f"+ READ_TIMEOUT + {CONDUCTOR_PROCESSING_SECONDS} (Conductor's own processing time); "
+            f"it is {app_settings.CREATE_GRACE_SECONDS!r}.",
+            "After a create times out, Conductor may still complete it. Shorter than that, the "
+            "next attempt may not see it yet and create a second end-user for the owner. "
+            f"Raise it above {floor:g} seconds (the default is 120)."
+            if floor is not None
+            else "Give CREATE_GRACE_SECONDS, CONNECT_TIMEOUT and READ_TIMEOUT as numbers.",
+        )
+    ]

@@ -27,6 +27,9 @@ DEFAULTS = {
     "SUCCESS_URL": None,
     "AUTO_PROVISION": True,
     "PROVISIONING_LEASE_SECONDS": 120,
+    # After a create whose outcome we do not know, how long Conductor may take to finish it:
+    # no other create for that owner starts before, and the next one looks it up first.
+    "CREATE_GRACE_SECONDS": 120,
     "TASK_BACKEND": "default",
     "TASK_MAX_ATTEMPTS": 5,
     "COMPANY_NAME_GETTER": None,

@@ -13,9 +13,8 @@ from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 
-from . import signals
+from . import missing, signals
 from .client import (
-    ConductorAPIError,
     ConductorError,
     ConnectionNotSetUpError,
     IntegrationConnectionError,
@@ -107,7 +106,7 @@ def record(owner, end_user_id, status, error=None):
                 end_user_id=end_user_id, completed_at__isnull=True, created_at__lte=now
             ).update(completed_at=now)
     if old_status != status:
-        sender = type(owner)
+        sender = owner.__class__
         signals.connection_status_changed.send(
             sender=sender,
             owner=owner,
@@ -133,9 +132,18 @@ def check(owner, *, max_age=0):
 
     Returns the ``ConnectionStatus``. Raises ``ConductorError`` when the answer says nothing
     about the connection itself (Conductor unreachable, our key rejected, an outage); the
-    recorded status is then left as it was. Creates the end-user first if it has none.
+    recorded status is then left as it was. Creates the end-user first if it has none, and
+    another one if Conductor no longer has the stored one (``replace_missing``).
     """
     end_user_id = ensure_end_user(owner)
+    try:
+        return _check(owner, end_user_id, max_age)
+    except NotFoundError as exc:
+        end_user_id = replace_missing(owner, end_user_id, exc)
+    return _check(owner, end_user_id, 0)
+
+
+def _check(owner, end_user_id, max_age):
     asked_at = timezone.now()
     if max_age and (cached := _cached(end_user_id, asked_at - timedelta(seconds=max_age))):
         return cached
@@ -183,12 +191,26 @@ def _health_check(owner, end_user_id):
         return record(owner, end_user_id, Status.NOT_SET_UP, exc)
     except (IntegrationConnectionError, IntegrationError) as exc:
         return record(owner, end_user_id, Status.ERROR, exc)
-    except ConductorAPIError as exc:
-        # An outage is Conductor's to fix; anything else (a rejected key) is ours.
-        level = logging.WARNING if exc.is_transient else logging.ERROR
-        logger.log(level, "Health check for %s failed: %s", end_user_id, exc)
-        raise
+    # Anything else says nothing about the connection: raised for the caller to log and show.
     return record(owner, end_user_id, Status.CONNECTED)
+
+
+def replace_missing(owner, end_user_id, error):
+    """Give ``owner`` another end-user in place of ``end_user_id``, for which Conductor answered
+    ``error`` (``RESOURCE_MISSING``); return the new id. Exactly once across concurrent callers:
+    see ``conductor_django.missing``. Raises ``missing.MissingNotConfirmed`` (an outage) when
+    Conductor's list does not confirm the end-user is gone, and whatever ``ensure_end_user``
+    raises."""
+    client = get_client()
+    listed = missing.confirm(owner, end_user_id, error, client)
+    if missing.forget(owner, end_user_id, error):
+        forget(end_user_id)
+        # Its connection went with it; a never-checked one had no recorded status to change.
+        if ConnectionStatus.objects.filter(end_user_id=end_user_id).exists():
+            _mark_disconnected(owner, end_user_id)
+    return ensure_end_user(
+        owner, client=client, find_existing=missing.finder(listed), reconcile=True
+    )
 
 
 @dataclass(frozen=True)
@@ -206,12 +228,21 @@ def issue_auth_session(
     owner, *, reason, issued_by=None, redirect_url=None, expiry_minutes=None, sent_to=""
 ):
     end_user_id = ensure_end_user(owner)
-    session = get_client().create_auth_session(
-        publishable_key=app_settings.require("PUBLISHABLE_KEY"),
-        end_user_id=end_user_id,
-        link_expiry_mins=expiry_minutes or app_settings.link_expiry("LINK_EXPIRY_MINUTES"),
-        redirect_url=redirect_url,
-    )
+    expiry_minutes = expiry_minutes or app_settings.link_expiry("LINK_EXPIRY_MINUTES")
+
+    def create(end_user_id):
+        return get_client().create_auth_session(
+            publishable_key=app_settings.require("PUBLISHABLE_KEY"),
+            end_user_id=end_user_id,
+            link_expiry_mins=expiry_minutes,
+            redirect_url=redirect_url,
+        )
+
+    try:
+        session = create(end_user_id)
+    except NotFoundError as exc:
+        end_user_id = replace_missing(owner, end_user_id, exc)
+        session = create(end_user_id)
     record_ = AuthSessionRecord.objects.create(
         **owner_reference(owner),
         auth_session_id=session.id,
@@ -223,7 +254,7 @@ def issue_auth_session(
         created_at=session.created_at or timezone.now(),
         expires_at=session.expires_at,
     )
-    signals.auth_session_created.send(sender=type(owner), owner=owner, record=record_)
+    signals.auth_session_created.send(sender=owner.__class__, owner=owner, record=record_)
     return IssuedLink(record_, session.auth_flow_url)
 
 
@@ -244,18 +275,24 @@ def disconnect(owner):
     try:
         get_client().delete_end_user(end_user_id)
     except NotFoundError:
-        logger.info("End-user %s was already gone from Conductor", end_user_id)
-    type(owner)._default_manager.filter(pk=owner.pk, conductor_end_user_id=end_user_id).update(
+        logger.info("End-user %s was already gone from Conductor.", end_user_id)
+    owner.__class__._default_manager.filter(pk=owner.pk, conductor_end_user_id=end_user_id).update(
         conductor_end_user_id=None
     )
     owner.conductor_end_user_id = None
     forget(end_user_id)
+    _mark_disconnected(owner, end_user_id)
+    return True
+
+
+def _mark_disconnected(owner, end_user_id):
+    """Record that the connection of ``end_user_id`` is gone, and tell the host."""
     old = ConnectionStatus.objects.filter(end_user_id=end_user_id).first()
     ConnectionStatus.objects.filter(end_user_id=end_user_id).update(
         status=Status.NOT_SET_UP, disconnected_at=timezone.now()
     )
     signals.connection_status_changed.send(
-        sender=type(owner),
+        sender=owner.__class__,
         owner=owner,
         end_user_id=end_user_id,
         old_status=old.status if old else None,
@@ -263,4 +300,3 @@ def disconnect(owner):
         error_code="",
         user_facing_message="",
     )
-    return True

@@ -144,3 +144,27 @@ class EndUserClaim(OwnerReference):
 
     def __str__(self):
         return f"{self.owner_type_id}:{self.owner_id}"
+
+
+class ReplacedEndUser(OwnerReference):
+    """An end-user id an owner used to have: Conductor answered ``RESOURCE_MISSING`` for it (it
+    was deleted on Conductor's dashboard, or the keys now open another Conductor project), so the
+    app forgot it and gave the owner another."""
+
+    end_user_id = models.CharField(_("Conductor end-user ID"), max_length=100, db_index=True)
+    request_id = models.CharField(
+        _("Conductor request ID"),
+        max_length=100,
+        blank=True,
+        help_text=_("The request Conductor answered RESOURCE_MISSING to."),
+    )
+    replaced_at = models.DateTimeField(_("replaced at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("replaced end-user")
+        verbose_name_plural = _("replaced end-users")
+        ordering = ["-replaced_at"]
+        indexes = [models.Index(fields=["owner_type", "owner_id"])]
+
+    def __str__(self):
+        return self.end_user_id

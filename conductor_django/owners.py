@@ -1,15 +1,27 @@
 """How host rows map to Conductor: which model owns an end-user, what we send for it, and who
-may manage its connection."""
+may manage its connection.
+
+The rule for who gets an end-user: rows of the owner model (``CONDUCTOR["OWNER_MODEL"]``, by
+default the user model), and only those. A model that carries ``ConductorEndUserMixin`` without
+being the owner model keeps the field, but its rows get no end-user from any path.
+"""
+
+from __future__ import annotations
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model
 from django.utils.functional import SimpleLazyObject, empty
 
 from .conf import app_settings
 
 
-def owner_model():
+class NotAnOwnerError(ImproperlyConfigured):
+    """A row of a model that is not the owner model was given where an owner is needed."""
+
+
+def owner_model() -> type[Model]:
     from django.contrib.auth import get_user_model
 
     label = app_settings.OWNER_MODEL
@@ -19,6 +31,23 @@ def owner_model():
         return apps.get_model(label)
     except (LookupError, ValueError) as exc:
         raise ImproperlyConfigured(f'CONDUCTOR["OWNER_MODEL"] = {label!r}: {exc}') from None
+
+
+def is_owner_model(model: type[Model]) -> bool:
+    """Whether rows of ``model`` (or of a proxy of it) get Conductor end-users."""
+    return model._meta.concrete_model is owner_model()._meta.concrete_model
+
+
+def require_owner(owner: Model) -> None:
+    """Raise ``NotAnOwnerError`` unless ``owner`` is a row of the owner model."""
+    # ``__class__``, not ``type()``: a resolver may hand over the request's lazy user.
+    model = owner.__class__
+    if not is_owner_model(model):
+        raise NotAnOwnerError(
+            f"{model._meta.label} is not the owner model ({owner_model()._meta.label}): its rows "
+            "get no Conductor end-user. Pass a row of the owner model, or set "
+            "CONDUCTOR['OWNER_MODEL'] to this model."
+        )
 
 
 def _request_user(request):

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 
 from .models import ConductorEndUserMixin
+from .owners import is_owner_model
 from .provisioning import provisioning_enabled
 
 
@@ -15,6 +16,10 @@ def _enqueue_provisioning(label, pk):
 
 def owner_saved(sender, instance, created, raw, using, **kwargs):
     if raw or not created or instance.conductor_end_user_id or not provisioning_enabled():
+        return
+    # Every model with the mixin is connected (OWNER_MODEL is read lazily, so tests and hosts may
+    # change it), but only rows of the owner model get an end-user.
+    if not is_owner_model(sender):
         return
     label, pk = sender._meta.label, instance.pk
     # A primitive pk (int, or str for UUIDs) survives any task backend's serialization.

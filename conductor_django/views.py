@@ -1,7 +1,9 @@
 """The QuickBooks Desktop settings page and the return from Conductor's hosted flow.
 
 No Conductor failure becomes a 500 here: an answer about the connection is shown with Conductor's
-user-facing message; anything else (outage, timeout, garbage) gets a neutral page.
+user-facing message; anything else (outage, timeout, garbage) gets a neutral page, and an owner
+whose end-user is being created (or whose create may still complete at Conductor) a neutral
+"setting up" page. Each failure is logged once, at WARNING, naming the owner.
 """
 
 import logging
@@ -22,11 +24,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from . import connection, state
-from .client import ConductorAPIError, ConductorError
+from .client import ConductorError
 from .conf import app_settings
+from .logs import describe, owner_label
 from .models import AuthSessionRecord, ConnectionStatus
 from .owners import can_manage, resolve_owner
-from .provisioning import ProvisioningInProgress
+from .provisioning import ProvisioningInProgress, failure_summary, next_attempt_at
 
 logger = logging.getLogger("conductor_django.views")
 Status = ConnectionStatus.Status
@@ -71,11 +74,25 @@ def _render(request, owner, outcome, status=None, message="", unfinished=False):
 
 def _render_failure(request, owner, exc):
     """Conductor's own words where it said something about this account; a neutral page for
-    outages (whose message is Conductor's masked generic text) and for no answer at all."""
+    outages (whose message is Conductor's masked generic text) and for no answer at all; the
+    "setting up" page while a create that may still complete at Conductor holds new ones off."""
+    if not owner.conductor_end_user_id:
+        held = next_attempt_at(owner)
+        logger.warning(
+            "%s The settings page shows %s.",
+            failure_summary(owner, exc),
+            "that it is being set up" if held else "that QuickBooks cannot be reached",
+        )
+        if held:
+            return _render(request, owner, "setting_up")
+    else:
+        logger.warning(
+            "Conductor failed a call from the QuickBooks settings page of %s: %s.",
+            owner_label(owner),
+            describe(exc),
+        )
     if not exc.is_outage and exc.user_facing_message:
         return _render(request, owner, "error", message=exc.user_facing_message)
-    if not isinstance(exc, ConductorAPIError):  # connection.check logged the API's answers
-        logger.warning("QuickBooks settings page could not reach Conductor: %s", exc)
     return _render(request, owner, "unavailable")
 
 
@@ -106,8 +123,9 @@ def connection_settings(request):
         status = connection.check(owner, max_age=max_age)
         if status.status == Status.NOT_SET_UP and can_manage(request, owner) and not unfinished:
             return start_auth_flow(request, owner, next_url)
-    except ProvisioningInProgress:
-        return _render(request, owner, "unavailable")
+    except ProvisioningInProgress as exc:
+        logger.info("%s The settings page shows that it is being set up.", exc)
+        return _render(request, owner, "setting_up")
     except ConductorError as exc:
         return _render_failure(request, owner, exc)
     outcome = {Status.CONNECTED: "connected", Status.NOT_SET_UP: "not_set_up"}.get(
@@ -143,8 +161,19 @@ def callback(request):
     flash = urlsplit(destination).path != reverse("conductor_django:settings")
     try:
         status = connection.check(owner)
-    except (ConductorError, ProvisioningInProgress) as exc:
-        logger.warning("Could not confirm the QuickBooks connection after the auth flow: %s", exc)
+    except ProvisioningInProgress as exc:
+        logger.info("%s Could not confirm the connection after the auth flow.", exc)
+        if flash:
+            messages.warning(
+                request, _("We could not confirm your QuickBooks Desktop connection yet.")
+            )
+        return HttpResponseRedirect(destination)
+    except ConductorError as exc:
+        logger.warning(
+            "Could not confirm the QuickBooks connection of %s after the auth flow: %s.",
+            owner_label(owner),
+            describe(exc),
+        )
         if flash:
             messages.warning(
                 request, _("We could not confirm your QuickBooks Desktop connection yet.")
@@ -175,7 +204,9 @@ def disconnect(request):
     try:
         connection.disconnect(owner)
     except ConductorError as exc:
-        logger.warning("Could not disconnect QuickBooks Desktop: %s", exc)
+        logger.warning(
+            "Could not disconnect QuickBooks Desktop for %s: %s.", owner_label(owner), describe(exc)
+        )
         messages.error(
             request,
             getattr(exc, "user_facing_message", None)

@@ -5,7 +5,8 @@ served by the test's live server.
 Environment: ``CONDUCTOR_WORKER_ENGINE`` (a key of ``tests.tasks.engines.ENGINES``),
 ``CONDUCTOR_WORKER_DB_NAME`` (the test database), ``CONDUCTOR_BASE_URL`` (the sandbox API),
 and optionally ``CONDUCTOR_WORKER_MAX_ATTEMPTS``, ``CONDUCTOR_WORKER_LEASE_SECONDS``,
-``CONDUCTOR_WORKER_CACHE`` (``redis`` or ``db``).
+``CONDUCTOR_WORKER_GRACE_SECONDS``, ``CONDUCTOR_WORKER_READ_TIMEOUT``, ``CONDUCTOR_WORKER_CACHE``
+(``redis`` or ``db``).
 """
 
 import os
@@ -27,6 +28,8 @@ CONDUCTOR = {
     "API_BASE_URL": os.environ["CONDUCTOR_BASE_URL"],
     "TASK_MAX_ATTEMPTS": int(os.environ.get("CONDUCTOR_WORKER_MAX_ATTEMPTS", "5")),
     "PROVISIONING_LEASE_SECONDS": int(os.environ.get("CONDUCTOR_WORKER_LEASE_SECONDS", "120")),
+    "CREATE_GRACE_SECONDS": float(os.environ.get("CONDUCTOR_WORKER_GRACE_SECONDS", "120")),
+    "READ_TIMEOUT": float(os.environ.get("CONDUCTOR_WORKER_READ_TIMEOUT", "30")),
 }
 
 _cache = os.environ.get("CONDUCTOR_WORKER_CACHE")

@@ -5,7 +5,7 @@ import threading
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
-from ..owners import owner_model
+from ..owners import is_owner_model, owner_model
 
 MAX_CONCURRENCY = 32
 
@@ -16,8 +16,8 @@ class OwnerCommand(BaseCommand):
             "--model",
             metavar="APP_LABEL.MODEL",
             help=(
-                "The owner model, if not the one the CONDUCTOR['OWNER_MODEL'] setting names "
-                "(by default the user model)."
+                "The owner model, which must be the one the CONDUCTOR['OWNER_MODEL'] setting "
+                "names (by default the user model): only its rows get end-users."
             ),
         )
 
@@ -44,6 +44,12 @@ class OwnerCommand(BaseCommand):
         if not any(field.name == "conductor_end_user_id" for field in model._meta.get_fields()):
             raise CommandError(
                 f"--model {label}: {model._meta.label} does not use ConductorEndUserMixin."
+            )
+        if not is_owner_model(model):
+            raise CommandError(
+                f"--model {label}: {model._meta.label} is not the owner model "
+                f"({owner_model()._meta.label}), so its rows get no Conductor end-user. Leave "
+                "--model out, or set CONDUCTOR['OWNER_MODEL'] to it."
             )
         return model
 

@@ -150,19 +150,20 @@ def dispatch(request, api_path):
         end_user_id=request.headers.get(END_USER_HEADER, "")[:255],
         fault=fault.kind if fault else "",
     )
-    if fault and fault.kind == FaultKind.DELAY:
+    if fault and fault.kind in (FaultKind.DELAY, FaultKind.COMPLETE_LATE):
         time.sleep(fault.delay_ms / 1000)
+    if fault and fault.kind == FaultKind.DELAY:
         fault = None
     if fault and fault.kind == FaultKind.DROP:
         log.save()
         return faults.drop_connection(request)
-    if fault and fault.kind != FaultKind.DROP_AFTER:
+    if fault and fault.kind not in faults.PROCESSED_THEN_DROPPED:
         response = faults.error_response(fault, request_id)
     else:
         response = _answer(request, path, request_id)
     log.status = response.status_code
     log.save()
-    if fault and fault.kind == FaultKind.DROP_AFTER:
+    if fault and fault.kind in faults.PROCESSED_THEN_DROPPED:
         # The "timed out but happened" case: the work above is committed, the answer is lost.
         return faults.drop_connection(request)
     return response

@@ -64,12 +64,15 @@ def scenario(end_user_id):
     return connection.scenario if connection else Scenario.NOT_SET_UP.value
 
 
-def set_faults(latency_ms=None, fault_rate=None, fault_kinds=None, retry_after_seconds=None):
+def set_faults(
+    latency_ms=None, fault_rate=None, fault_kinds=None, retry_after_seconds=None, delay_ms=None
+):
     """Change the API-wide fault settings; arguments left as None keep their value.
 
     ``latency_ms`` is added to every API request. With probability ``fault_rate`` (0..1) a request
     gets one of ``fault_kinds`` (a list from ``FAULT_KINDS``) at random. ``retry_after_seconds``
-    is the ``Retry-After`` of ``rate_limit`` answers.
+    is the ``Retry-After`` of ``rate_limit`` answers; ``delay_ms`` how long random ``delay`` and
+    ``complete_late`` faults wait.
     """
     config = FaultConfig.load()
     if latency_ms is not None:
@@ -83,6 +86,8 @@ def set_faults(latency_ms=None, fault_rate=None, fault_kinds=None, retry_after_s
         config.fault_kinds = [_fault_kind(k) for k in fault_kinds]
     if retry_after_seconds is not None:
         config.retry_after_seconds = _non_negative_int("retry_after_seconds", retry_after_seconds)
+    if delay_ms is not None:
+        config.delay_ms = _non_negative_int("delay_ms", delay_ms)
     config.save()
     return faults()
 
@@ -93,7 +98,9 @@ def fail_next(n, kind, method=None, path=None, retry_after_seconds=1, delay_ms=0
     Restrict them with ``method`` (e.g. ``"POST"``) and ``path``, an fnmatch pattern relative to
     the API root (``"/end-users"``, ``"/end-users/*"``). ``drop_after`` processes the request (a
     POST /end-users really creates the end-user) and then drops the connection; ``delay`` waits
-    ``delay_ms`` and answers normally.
+    ``delay_ms`` and answers normally; ``complete_late`` holds the connection for ``delay_ms``,
+    then processes the request and drops the connection: with ``delay_ms`` above the client's
+    read timeout, the end-user is created after the client gave up.
     """
     n = _non_negative_int("n", n)
     if n == 0:
@@ -123,6 +130,7 @@ def faults():
         "faultRate": config.fault_rate,
         "faultKinds": list(config.fault_kinds or []),
         "retryAfterSeconds": config.retry_after_seconds,
+        "delayMs": config.delay_ms,
         "pending": [
             {
                 "kind": p.kind,

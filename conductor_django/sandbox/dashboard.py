@@ -54,6 +54,7 @@ def dashboard(request):
                     "fault_rate": fault_config.fault_rate,
                     "fault_kinds": fault_config.fault_kinds,
                     "retry_after_seconds": fault_config.retry_after_seconds,
+                    "delay_ms": fault_config.delay_ms,
                 }
             ),
             "fail_next_form": FailNextForm(),

@@ -10,6 +10,11 @@ Two sources, checked in this order on every request to the emulated API:
 
 ``FaultConfig.latency_ms`` is added to every request first.
 
+``complete_late`` is Conductor finishing a create after the client gave up: the connection is
+held for ``delay_ms`` (longer than the client's read timeout, so it times out), then the request
+is processed (a ``POST /end-users`` creates the end-user at that moment, not before) and the
+connection is dropped without an answer.
+
 Dropped connections: the sandbox shuts the client's socket down (both directions) without writing
 a byte, so the client sees the connection close without a response (``requests`` raises
 ``ConnectionError``). The socket is found through the WSGI environ: ``gunicorn.socket`` or the
@@ -74,7 +79,7 @@ def take(method, path, config=None, rng=random):
     config = config or FaultConfig.load()
     kinds = [k for k in (config.fault_kinds or []) if k in FaultKind.values]
     if config.fault_rate > 0 and kinds and rng.random() < config.fault_rate:
-        return Fault(rng.choice(kinds), config.retry_after_seconds)
+        return Fault(rng.choice(kinds), config.retry_after_seconds, config.delay_ms)
     return None
 
 
@@ -84,8 +89,13 @@ def add_latency(config=None, sleep=time.sleep):
         sleep(config.latency_ms / 1000)
 
 
+# Kinds whose request is processed (an end-user really is created) before the connection drops.
+PROCESSED_THEN_DROPPED = (FaultKind.DROP_AFTER, FaultKind.COMPLETE_LATE)
+
+
 def error_response(fault, request_id):
-    """The answer for a fault that answers (every kind but the drops and the delay)."""
+    """The answer for a fault that answers (every kind but the drops, the delay and the late
+    completion)."""
     if fault.kind == FaultKind.HTML_502:
         response = HttpResponse(PROXY_502_HTML, status=502, content_type="text/html")
         response[errors.REQUEST_ID_HEADER] = request_id

@@ -26,6 +26,12 @@ class FaultsForm(forms.Form):
     retry_after_seconds = forms.IntegerField(
         label=_("Retry-After (s) for 429"), min_value=0, initial=1
     )
+    delay_ms = forms.IntegerField(
+        label=_("Delay (ms) for delay and complete-late faults"),
+        min_value=0,
+        initial=0,
+        required=False,
+    )
 
 
 class FailNextForm(forms.Form):
@@ -37,3 +43,9 @@ class FailNextForm(forms.Form):
         choices=[("", _("any")), ("GET", "GET"), ("POST", "POST"), ("DELETE", "DELETE")],
     )
     path = forms.CharField(label=_("Path pattern"), required=False, max_length=500)
+    delay_ms = forms.IntegerField(
+        label=_("Delay (ms) for delay and complete-late"), min_value=0, required=False, initial=0
+    )
+
+    def clean_delay_ms(self):
+        return self.cleaned_data["delay_ms"] or 0

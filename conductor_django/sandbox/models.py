@@ -26,6 +26,7 @@ class FaultKind(models.TextChoices):
     DROP = "drop", _("Drop the connection")
     DROP_AFTER = "drop_after", _("Process, then drop the connection")
     DELAY = "delay", _("Delay, then answer normally")
+    COMPLETE_LATE = "complete_late", _("Hold the connection, process late, then drop it")
 
 
 class EndUser(models.Model):
@@ -142,6 +143,8 @@ class FaultConfig(models.Model):
     fault_rate = models.FloatField(default=0)
     fault_kinds = models.JSONField(default=list, blank=True)
     retry_after_seconds = models.PositiveIntegerField(default=1)
+    # How long random ``delay`` and ``complete_late`` faults wait.
+    delay_ms = models.PositiveIntegerField(default=0)
 
     def __str__(self):
         return "fault config"

@@ -1,6 +1,7 @@
 import json
 import re
 import secrets
+import time
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -36,16 +37,20 @@ class FakeConductor:
     """Conductor's API as seen through ``requests``, held in memory.
 
     End-users start in the ``not_set_up`` scenario; ``set_scenario`` puts one in any of
-    ``SCENARIOS``; ``outage`` makes every call fail for a while. ``calls`` lists what was sent.
+    ``SCENARIOS``; ``outage`` makes every call fail for a while; ``complete_late`` makes creates
+    time out and complete afterwards. ``calls`` lists what was sent.
     """
 
     def __init__(self, base_url=None):
         self.base_url = (base_url or app_settings.API_BASE_URL).rstrip("/")
         self.mock = responses.RequestsMock(assert_all_requests_are_fired=False)
-        self.end_users = {}
+        self._end_users = {}
         self.scenarios = {}
         self.auth_sessions = []
         self._outages = []
+        self._late = []
+        # (visible from, per time.monotonic(), end-user): created, not yet shown by Conductor.
+        self._pending = []
 
     # Lifecycle
 
@@ -81,14 +86,38 @@ class FakeConductor:
             raise ValueError(f"Unknown scenario {scenario!r}; choose from {', '.join(SCENARIOS)}.")
         self.scenarios[self.end_user_id(owner)] = scenario
 
-    def outage(self, status=503, times=None, retry_after=None):
+    def outage(self, status=503, times=None, retry_after=None, method=None, path=None):
         """The next ``times`` calls (all, if None) fail with ``status``: an HTTP status, or
         ``"network"`` (a dropped connection), ``"timeout"`` (no answer in time) or ``"html"``
-        (a proxy's HTML 502 page)."""
-        self._outages.append({"status": status, "times": times, "retry_after": retry_after})
+        (a proxy's HTML 502 page). ``method`` and ``path`` (relative to the API root, e.g.
+        ``"/end-users"``) restrict it to the calls they match."""
+        self._outages.append(
+            {
+                "status": status,
+                "times": times,
+                "retry_after": retry_after,
+                "method": method.upper() if method else None,
+                "path": path,
+            }
+        )
 
     def end_outage(self):
         self._outages.clear()
+
+    def complete_late(self, seconds=5.0, times=1):
+        """The next ``times`` creates (``POST /end-users``) time out on the client's side, yet
+        Conductor completes each: the end-user appears ``seconds`` after the client gave up.
+        Until then it is in no answer (``end_users`` and every lookup), as on Conductor."""
+        self._late.append({"seconds": float(seconds), "times": int(times)})
+
+    @property
+    def end_users(self):
+        """Conductor's end-users by id, as it shows them now (late creates once they landed)."""
+        now = time.monotonic()
+        for entry in [entry for entry in self._pending if entry[0] <= now]:
+            self._pending.remove(entry)
+            self._end_users[entry[1]["id"]] = entry[1]
+        return self._end_users
 
     @property
     def calls(self):
@@ -102,7 +131,8 @@ class FakeConductor:
     def _dispatch(self, request):
         request_id = _id("req_")
         headers = {"Conductor-Request-Id": request_id}
-        if (outage := self._take_outage()) is not None:
+        path = urlsplit(request.url).path[len(urlsplit(self.base_url).path) :]
+        if (outage := self._take_outage(request.method, path)) is not None:
             return self._fail(outage, headers, request_id)
         if request.headers.get("Authorization") != f"Bearer {app_settings.SECRET_KEY}":
             body = error_envelope(
@@ -114,19 +144,28 @@ class FakeConductor:
                 request_id,
             )
             return 401, headers, json.dumps(body)
-        path = urlsplit(request.url).path[len(urlsplit(self.base_url).path) :]
         status, body = self._route(request, path, request_id)
         return status, headers, json.dumps(body)
 
-    def _take_outage(self):
-        if not self._outages:
+    def _take_outage(self, method, path):
+        for outage in self._outages:
+            if outage["method"] not in (None, method) or outage["path"] not in (None, path):
+                continue
+            if outage["times"] is not None:
+                outage["times"] -= 1
+                if outage["times"] <= 0:
+                    self._outages.remove(outage)
+            return outage
+        return None
+
+    def _take_late(self):
+        if not self._late:
             return None
-        outage = self._outages[0]
-        if outage["times"] is not None:
-            outage["times"] -= 1
-            if outage["times"] <= 0:
-                self._outages.pop(0)
-        return outage
+        late = self._late[0]
+        late["times"] -= 1
+        if late["times"] <= 0:
+            self._late.pop(0)
+        return late["seconds"]
 
     def _fail(self, outage, headers, request_id):
         status = outage["status"]
@@ -156,17 +195,21 @@ class FakeConductor:
     def _route(self, request, path, request_id):
         payload = json.loads(request.body) if request.body else {}
         if path == "/end-users" and request.method == "POST":
+            late = self._take_late()
             end_user = {
                 "id": _id("end_usr_"),
                 "objectType": "end_user",
-                "createdAt": format_timestamp(_now()),
+                "createdAt": format_timestamp(_now() + timedelta(seconds=late or 0)),
                 "companyName": payload["companyName"],
                 "sourceId": payload["sourceId"],
                 "email": payload["email"],
                 "integrationConnections": [],
             }
-            self.end_users[end_user["id"]] = end_user
             self.scenarios[end_user["id"]] = "not_set_up"
+            if late is not None:
+                self._pending.append((time.monotonic() + late, end_user))
+                raise requests.ReadTimeout("Read timed out (fake: Conductor completes it later)")
+            self.end_users[end_user["id"]] = end_user
             return 200, end_user
         if path == "/end-users" and request.method == "GET":
             return 200, {

@@ -202,16 +202,18 @@ def test_create_end_users_creates_only_missing_ones(admin_client, make_user, fak
     bob.refresh_from_db()
     carol.refresh_from_db()
     assert messages_of(response) == [
+        ("INFO", f"alice: already had Conductor end-user {alice.conductor_end_user_id}."),
         ("SUCCESS", f"bob: created Conductor end-user {bob.conductor_end_user_id}."),
         ("SUCCESS", f"carol: created Conductor end-user {carol.conductor_end_user_id}."),
-        ("INFO", "1 selected already had a Conductor end-user."),
     ]
     assert fake_conductor.count("POST", "/end-users") == posts_before + 2
 
 
-def test_create_end_users_reports_failures(admin_client, make_user, fake_conductor):
+def test_create_end_users_reports_failures_in_conductors_words(
+    admin_client, make_user, fake_conductor
+):
     bob = make_user("bob", provisioned=False)
-    fake_conductor.outage(503)
+    fake_conductor.outage(401, method="POST", path="/end-users")
 
     response = run_action(admin_client, "create_end_users", [bob])
 
@@ -220,6 +222,56 @@ def test_create_end_users_reports_failures(admin_client, make_user, fake_conduct
     ]
     bob.refresh_from_db()
     assert bob.conductor_end_user_id is None
+
+
+def test_create_end_users_reports_each_row_held_or_being_created(
+    admin_client, make_user, fake_conductor
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from conductor_django.admin.common import when
+    from conductor_django.models import EndUserClaim
+    from conductor_django.owners import owner_reference
+
+    alice = make_user("alice")
+    bob, carol, dave = (make_user(n, provisioned=False) for n in ("bob", "carol", "dave"))
+    busy_until = timezone.now() + timedelta(seconds=60)
+    EndUserClaim.objects.create(**owner_reference(carol), lease_expires_at=busy_until)
+    fake_conductor.outage("timeout", times=1, method="POST")
+    posts_before = fake_conductor.count("POST", "/end-users")
+
+    response = run_action(admin_client, "create_end_users", [alice, bob, carol, dave])
+
+    bob_held_until = EndUserClaim.objects.get(**owner_reference(bob)).lease_expires_at
+    dave.refresh_from_db()
+    assert messages_of(response) == [
+        ("INFO", f"alice: already had Conductor end-user {alice.conductor_end_user_id}."),
+        (
+            "ERROR",
+            "bob: could not create its end-user: Conductor could not be reached. Please try "
+            "again in a few minutes. (Conductor may still complete it: no new attempt before "
+            f"{when(bob_held_until)})",
+        ),
+        (
+            "WARNING",
+            f"carol: its end-user is being created right now (try again after {when(busy_until)})",
+        ),
+        ("SUCCESS", f"dave: created Conductor end-user {dave.conductor_end_user_id}."),
+    ]
+
+    again = run_action(admin_client, "create_end_users", [bob])
+
+    assert messages_of(again) == [
+        (
+            "WARNING",
+            "bob: not created, as an earlier create may still complete at Conductor (try again "
+            f"after {when(bob_held_until)})",
+        )
+    ]
+    # Bob's create that timed out and Dave's: nothing was sent for Carol, nor for Bob again.
+    assert fake_conductor.count("POST", "/end-users") == posts_before + 2
 
 
 # Disconnect QuickBooks Desktop

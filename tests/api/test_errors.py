@@ -71,11 +71,14 @@ def test_conductor_refusing_our_key_is_a_502_with_its_code(
     assert error["requestId"].startswith("req_")
 
 
-def test_end_user_missing_at_conductor_is_a_502_with_its_code(api, user, fake_conductor):
-    del fake_conductor.end_users[user.conductor_end_user_id]
+def test_end_user_missing_at_conductor_is_replaced_not_an_error(api, user, fake_conductor):
+    gone = user.conductor_end_user_id
+    del fake_conductor.end_users[gone]
     response = api.post(url("health-check"))
-    assert response.status_code == 502
-    assert response.json()["error"]["code"] == "RESOURCE_MISSING"
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert list(fake_conductor.end_users) == [user.conductor_end_user_id] != [gone]
+    assert response.json()["status"] == "not_set_up"
 
 
 @pytest.mark.parametrize(("method", "name", "data", "path"), CALLS[:3])

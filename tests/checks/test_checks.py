@@ -16,8 +16,14 @@ def no_key_environment(monkeypatch):
     monkeypatch.delenv("CONDUCTOR_PUBLISHABLE_KEY", raising=False)
 
 
+def conductor_checks():
+    """What ``manage.py check`` shows: the example project silences W005 (both of its models
+    carry the mixin, so that EXAMPLE_OWNER can switch between them)."""
+    return [m for m in checks.run_checks(tags=["conductor"]) if not m.is_silenced()]
+
+
 def conductor_check_ids():
-    return sorted(message.id for message in checks.run_checks(tags=["conductor"]))
+    return sorted(message.id for message in conductor_checks())
 
 
 def without(items, item):
@@ -30,7 +36,7 @@ def test_good_settings_pass():
 
 @pytest.mark.django_db  # Django 6.1's JSONField check asks the database what it supports
 def test_checks_run_with_the_others():
-    ids = [message.id for message in checks.run_checks()]
+    ids = [message.id for message in checks.run_checks() if not message.is_silenced()]
     assert not [id_ for id_ in ids if id_.startswith("conductor_django.")]
 
 
@@ -65,7 +71,7 @@ def test_settings_mistakes(settings, conductor, expected):
 def test_a_misspelt_setting_gets_a_suggestion(settings):
     settings.CONDUCTOR = {**GOOD, "SUCESS_URL": "/"}
 
-    [warning] = checks.run_checks(tags=["conductor"])
+    [warning] = conductor_checks()
     assert warning.hint == "Did you mean 'SUCCESS_URL'?"
 
 
@@ -116,7 +122,7 @@ def test_every_message_has_a_hint(settings):
     settings.CONDUCTOR = {"SECRET_KEY": "x", "PUBLISHABLE_KEY": "y", "TYPO": 1}
     settings.ROOT_URLCONF = "tests.checks.urls_without_conductor"
 
-    messages = checks.run_checks(tags=["conductor"])
+    messages = conductor_checks()
 
     assert len(messages) == 4
     assert all(message.hint for message in messages)
@@ -128,3 +134,37 @@ def test_checks_need_no_database_and_no_network(settings):
     settings.CONDUCTOR = {**GOOD, "OWNER_MODEL": "auth.Group"}
     with responses.RequestsMock(assert_all_requests_are_fired=False):
         assert conductor_check_ids() == ["conductor_django.E007"]
+
+
+def w005(settings):
+    return [
+        (message.id, message.obj._meta.label, message.is_silenced())
+        for message in checks.run_checks(tags=["conductor"])
+        if message.id == "conductor_django.W005"
+    ]
+
+
+def test_a_mixin_model_that_is_not_the_owner_model_is_reported(settings):
+    # The example project carries the mixin on both models and silences W005 for that.
+    assert w005(settings) == [("conductor_django.W005", "organizations.Organization", True)]
+    settings.CONDUCTOR = {**GOOD, "OWNER_MODEL": "organizations.Organization"}
+    settings.SILENCED_SYSTEM_CHECKS = []
+    assert w005(settings) == [("conductor_django.W005", "accounts.User", False)]
+    [message] = [m for m in conductor_checks() if m.id == "conductor_django.W005"]
+    assert "its rows get no Conductor end-user" in message.msg
+    assert "SILENCED_SYSTEM_CHECKS" in message.hint
+
+
+@pytest.mark.parametrize(
+    "values, fires",
+    [
+        ({}, False),
+        ({"CREATE_GRACE_SECONDS": 66}, False),
+        ({"CREATE_GRACE_SECONDS": 65}, True),
+        ({"CREATE_GRACE_SECONDS": 120, "READ_TIMEOUT": 90}, True),
+        ({"CREATE_GRACE_SECONDS": "soon"}, True),
+    ],
+)
+def test_create_grace_must_outlast_the_timeouts_and_conductors_processing(settings, values, fires):
+    settings.CONDUCTOR = {**GOOD, **values}
+    assert ("conductor_django.W006" in conductor_check_ids()) is fires

@@ -25,8 +25,9 @@ def no_sandbox(settings):
 
 
 def deploy_ids(deploy=True):
+    # What `manage.py check` shows: the example project silences W005 on purpose.
     found = checks.run_checks(tags=["conductor"], include_deployment_checks=deploy)
-    return sorted(m.id for m in found)
+    return sorted(m.id for m in found if not m.is_silenced())
 
 
 def only(id_):

@@ -2,6 +2,7 @@
 counted by the sandbox's request log (every POST /end-users that reached it)."""
 
 import threading
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -134,7 +135,10 @@ def _lease_expired(claim):
     return claim.lease_expires_at < timezone.now()
 
 
-def test_hundred_sign_ups_during_an_outage_all_succeed_and_sync_gives_each_one(sandbox, client):
+def test_hundred_sign_ups_during_an_outage_all_succeed_and_sync_gives_each_one(
+    sandbox, client, settings
+):
+    settings.CONDUCTOR = {**settings.CONDUCTOR, "CREATE_GRACE_SECONDS": 1}
     control.set_faults(fault_rate=1.0, fault_kinds=["http_503"])
 
     users = [sign_up(client, f"user{n:03d}") for n in range(100)]
@@ -142,6 +146,8 @@ def test_hundred_sign_ups_during_an_outage_all_succeed_and_sync_gives_each_one(s
     assert all(_stored_id(user) is None for user in users)
     assert control.end_users() == []
     control.clear_faults()
+    # A 503 may hide a create that happened: nothing is created again before the grace period.
+    time.sleep(1.1)
     sync_end_users()
     sync_end_users()
 
@@ -151,3 +157,42 @@ def test_hundred_sign_ups_during_an_outage_all_succeed_and_sync_gives_each_one(s
     assert len(by_source) == 100
     for user in users:
         assert by_source[str(user.pk)] == [_stored_id(user)]
+
+
+def test_twenty_concurrent_requests_replace_a_missing_end_user_exactly_once(sandbox):
+    from conductor_django import connection, signals
+    from conductor_django.clients import get_client
+    from conductor_django.models import AuthSessionRecord, ReplacedEndUser
+
+    user = _new_user("vanished")
+    gone = ensure_end_user(user)
+    # Deleted on Conductor's dashboard; the replacement create is slow, so the others arrive
+    # while it is in flight.
+    get_client().delete_end_user(gone)
+    control.fail_next(1, "delay", method="POST", path="/end-users", delay_ms=500)
+    sent = []
+
+    def receiver(sender, owner, end_user_id, **kwargs):
+        sent.append(end_user_id)
+
+    signals.end_user_missing.connect(receiver)
+    try:
+        results, errors = _all_at_once(
+            20,
+            lambda: (
+                connection.issue_auth_session(
+                    User.objects.get(pk=user.pk), reason=AuthSessionRecord.Reason.API
+                ).record.end_user_id
+            ),
+        )
+    finally:
+        signals.end_user_missing.disconnect(receiver)
+
+    # Those that came while the replacement was being created were told so, nothing else.
+    assert all(isinstance(error, ProvisioningInProgress) for error in errors), errors
+    [replacement] = end_users_for(user)
+    assert set(results) == {replacement["id"]} and replacement["id"] != gone
+    assert _stored_id(user) == replacement["id"]
+    assert _posts() == 2
+    assert sent == [gone]
+    assert list(ReplacedEndUser.objects.values_list("end_user_id", flat=True)) == [gone]

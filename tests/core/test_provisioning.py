@@ -15,6 +15,7 @@ from django.utils import timezone
 from conductor_django import signals
 from conductor_django.client import errors
 from conductor_django.models import EndUserClaim
+from conductor_django.owners import owner_reference
 from conductor_django.provisioning import (
     ProvisioningInProgress,
     ensure_end_user,
@@ -146,9 +147,19 @@ def test_end_user_created_signal_sent_once(fake_conductor, unprovisioned_user):
     assert received == [(type(unprovisioned_user), unprovisioned_user.pk, end_user_id)]
 
 
-def test_timed_out_create_is_adopted_by_source_id_on_next_run(rsps, unprovisioned_user):
+def wait_out_the_hold(owner):
+    """Sleep until the owner's create hold (a short CREATE_GRACE_SECONDS) is over."""
+    until = claim_of(owner).lease_expires_at
+    time.sleep(max(0.0, (until - timezone.now()).total_seconds()) + 0.05)
+
+
+def test_timed_out_create_holds_every_new_create_then_is_adopted_by_source_id(
+    rsps, settings, unprovisioned_user
+):
+    conductor_settings(settings, CREATE_GRACE_SECONDS=0.5)
     source_id = str(unprovisioned_user.pk)
     rsps.post(END_USERS, body=requests.ReadTimeout("read timed out"))
+    before = timezone.now()
 
     with pytest.raises(errors.TimeoutError):
         ensure_end_user(unprovisioned_user)
@@ -157,10 +168,19 @@ def test_timed_out_create_is_adopted_by_source_id_on_next_run(rsps, unprovisione
     assert unprovisioned_user.conductor_end_user_id is None
     claim = claim_of(unprovisioned_user)
     assert claim.may_exist_upstream is True
-    assert claim.lease_expires_at is None
     assert claim.attempts == 1
+    # Conductor may still complete it: nobody creates another before the grace period is over.
+    assert before + timedelta(seconds=0.5) <= claim.lease_expires_at
+    assert claim.lease_expires_at <= timezone.now() + timedelta(seconds=0.5)
+    with pytest.raises(ProvisioningInProgress) as held:
+        ensure_end_user(unprovisioned_user)
+    assert held.value.held is True
+    assert held.value.retry_at == claim.lease_expires_at
+    assert run_task(unprovisioned_user).return_value is None
+    assert len(rsps.calls) == 1
 
-    # Conductor did create it; the next run lists, finds it by sourceId and adopts it.
+    # It did complete; after the grace period the next run finds it by sourceId and adopts it.
+    wait_out_the_hold(unprovisioned_user)
     other = end_user_json("end_usr_someone_else", "999999")
     rsps.get(END_USERS, json=listing(other, end_user_json("end_usr_created", source_id)))
     run_task(unprovisioned_user)
@@ -171,18 +191,90 @@ def test_timed_out_create_is_adopted_by_source_id_on_next_run(rsps, unprovisione
     assert claim_of(unprovisioned_user) is None
 
 
-def test_create_after_5xx_checks_for_an_existing_end_user_first(rsps, unprovisioned_user):
+@pytest.mark.parametrize(
+    "failure",
+    [
+        {"status": 500, "json": error_json(500, "INTERNAL_ERROR", "INTERNAL_ERROR")},
+        {"status": 502, "body": "<html>502 Bad Gateway</html>", "content_type": "text/html"},
+        {"body": requests.ConnectionError("Connection aborted: RemoteDisconnected")},
+    ],
+    ids=["5xx", "html-502", "dropped"],
+)
+def test_ambiguous_create_failures_hold_new_creates(rsps, settings, unprovisioned_user, failure):
+    conductor_settings(settings, CREATE_GRACE_SECONDS=30)
+    rsps.post(END_USERS, **failure)
+
+    with pytest.raises(errors.ConductorError):
+        ensure_end_user(unprovisioned_user)
+
+    claim = claim_of(unprovisioned_user)
+    assert claim.may_exist_upstream is True
+    assert claim.lease_expires_at > timezone.now() + timedelta(seconds=25)
+    with pytest.raises(ProvisioningInProgress):
+        ensure_end_user(unprovisioned_user)
+    assert len(rsps.calls) == 1
+
+
+@pytest.mark.parametrize(
+    "status, code, type_",
+    [
+        (400, "INVALID_REQUEST", "INVALID_REQUEST_ERROR"),
+        (401, "API_KEY_INVALID", "AUTHENTICATION_ERROR"),
+        (429, "TOO_MANY_REQUESTS", "INVALID_REQUEST_ERROR"),
+    ],
+)
+def test_a_create_conductor_refused_holds_nothing(
+    rsps, settings, unprovisioned_user, status, code, type_
+):
+    conductor_settings(settings, MAX_RETRIES=0)
+    rsps.post(END_USERS, status=status, json=error_json(status, code, type_))
+
+    with pytest.raises(errors.ConductorAPIError):
+        ensure_end_user(unprovisioned_user)
+
+    claim = claim_of(unprovisioned_user)
+    assert claim.lease_expires_at is None
+    assert claim.may_exist_upstream is False
+
+
+def test_create_after_5xx_checks_for_an_existing_end_user_first(rsps, settings, unprovisioned_user):
+    conductor_settings(settings, CREATE_GRACE_SECONDS=0.3)
     rsps.post(END_USERS, status=500, json=error_json(500, "INTERNAL_ERROR", "INTERNAL_ERROR"))
 
     with pytest.raises(errors.InternalServerError):
         ensure_end_user(unprovisioned_user)
 
     # It did not happen after all: nothing with this sourceId, so create it now.
+    wait_out_the_hold(unprovisioned_user)
     rsps.get(END_USERS, json=listing(end_user_json("end_usr_other", "999999")))
     rsps.replace("POST", END_USERS, json=end_user_json("end_usr_new", str(unprovisioned_user.pk)))
 
     assert ensure_end_user(unprovisioned_user) == "end_usr_new"
     assert [call.request.method for call in rsps.calls] == ["POST", "GET", "POST"]
+
+
+def test_a_create_conductor_completes_late_makes_exactly_one_end_user(
+    fake_conductor, settings, unprovisioned_user
+):
+    conductor_settings(settings, CREATE_GRACE_SECONDS=0.6)
+    fake_conductor.complete_late(seconds=0.2)
+
+    with pytest.raises(errors.TimeoutError):
+        ensure_end_user(unprovisioned_user)
+    # Not there yet, as on Conductor: a lookup now would find nothing and create a second.
+    assert fake_conductor.end_users == {}
+    time.sleep(0.3)
+    assert len(fake_conductor.end_users) == 1
+    with pytest.raises(ProvisioningInProgress):
+        ensure_end_user(unprovisioned_user)
+
+    wait_out_the_hold(unprovisioned_user)
+    end_user_id = ensure_end_user(unprovisioned_user)
+
+    assert list(fake_conductor.end_users) == [end_user_id]
+    assert fake_conductor.count("POST", "/end-users") == 1
+    unprovisioned_user.refresh_from_db()
+    assert unprovisioned_user.conductor_end_user_id == end_user_id
 
 
 def test_create_rejected_with_4xx_is_retried_without_listing(rsps, unprovisioned_user):
@@ -254,38 +346,94 @@ def test_task_for_a_deleted_row_does_nothing(fake_conductor, unprovisioned_user)
     assert fake_conductor.calls == []
 
 
-def test_task_failure_is_logged_with_how_to_recover(fake_conductor, unprovisioned_user, caplog):
-    fake_conductor.outage(503)
+def test_task_failure_is_logged_once_with_how_to_recover_and_does_not_raise(
+    rsps, unprovisioned_user, caplog
+):
+    body = error_json(401, "API_KEY_INVALID", "AUTHENTICATION_ERROR", request_id="req_refused")
+    rsps.post(END_USERS, status=401, json=body)
 
     result = run_task(unprovisioned_user)
 
-    assert result.status == "FAILED"
-    (record,) = [r for r in caplog.records if r.name == "conductor_django.tasks"]
-    assert record.levelname == "ERROR"
-    assert "conductor_sync_end_users" in record.getMessage()
-    assert fake_conductor.count("POST", "/end-users") == 1
+    # A raising task gets a traceback from the backend: this one logs and returns.
+    assert result.status == "SUCCESSFUL"
+    (record,) = [r for r in caplog.records if r.name.startswith("conductor_django")]
+    assert record.levelname == "WARNING"
+    assert record.exc_info is None
+    message = record.getMessage()
+    assert f"accounts.User {unprovisioned_user.pk}" in message
+    assert "API_KEY_INVALID" in message and "req_refused" in message
+    assert "conductor_sync_end_users" in message
+    assert ".." not in message
+
+
+def dummy_backend(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    return task_backends["default"]
 
 
 def test_transient_failure_deferred_on_a_backend_that_can(
     settings, fake_conductor, unprovisioned_user
 ):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    backend = dummy_backend(settings)
+    conductor_settings(settings, CREATE_GRACE_SECONDS=0.3)
     fake_conductor.outage(503, times=1)
 
     provision_end_user.call(unprovisioned_user._meta.label, unprovisioned_user.pk)
 
-    (queued,) = task_backends["default"].results
+    (queued,) = backend.results
     assert list(queued.args) == [unprovisioned_user._meta.label, unprovisioned_user.pk, 2]
-    assert queued.task.run_after > timezone.now()
+    # Not before the hold a 5xx puts on new creates is over, plus the backoff.
+    assert queued.task.run_after > claim_of(unprovisioned_user).lease_expires_at
 
+    wait_out_the_hold(unprovisioned_user)
     provision_end_user.call(*queued.args)
     unprovisioned_user.refresh_from_db()
     assert unprovisioned_user.conductor_end_user_id in fake_conductor.end_users
     assert fake_conductor.count("POST", "/end-users") == 2
+    assert fake_conductor.count("GET", "/end-users") == 1
     assert len(fake_conductor.end_users) == 1
     assert json.loads(fake_conductor.mock.calls[0].request.body)["sourceId"] == str(
         unprovisioned_user.pk
     )
+
+
+def test_task_that_meets_a_hold_runs_again_after_it_not_before(
+    settings, fake_conductor, unprovisioned_user
+):
+    backend = dummy_backend(settings)
+    hold_until = timezone.now() + timedelta(seconds=90)
+    EndUserClaim.objects.create(
+        **owner_reference(unprovisioned_user),
+        lease_expires_at=hold_until,
+        may_exist_upstream=True,
+        last_error="Conductor did not answer in time.",
+    )
+
+    assert provision_end_user.call(unprovisioned_user._meta.label, unprovisioned_user.pk) is None
+
+    (queued,) = backend.results
+    assert queued.args[-1] == 2
+    assert queued.task.run_after >= hold_until
+    assert fake_conductor.calls == []
+
+
+def test_task_retries_are_bounded_by_task_max_attempts(
+    settings, fake_conductor, unprovisioned_user, caplog
+):
+    backend = dummy_backend(settings)
+    conductor_settings(settings, TASK_MAX_ATTEMPTS=3)
+    EndUserClaim.objects.create(
+        **owner_reference(unprovisioned_user),
+        lease_expires_at=timezone.now() + timedelta(seconds=90),
+        last_error="Conductor did not answer in time.",
+    )
+
+    provision_end_user.call(unprovisioned_user._meta.label, unprovisioned_user.pk, 3)
+
+    assert backend.results == []
+    (record,) = [r for r in caplog.records if r.name == "conductor_django.tasks"]
+    assert record.levelname == "WARNING"
+    assert "gives up after 3 attempts" in record.getMessage()
 
 
 @pytest.mark.postgres

@@ -1,6 +1,7 @@
 """The settings page runs the health check and tells the truth about the connection."""
 
 import json
+import time
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -228,9 +229,44 @@ def test_user_without_end_user_gets_one_lazily(client, unprovisioned_user, fake_
     assert fake_conductor.auth_sessions[0]["endUserId"] == unprovisioned_user.conductor_end_user_id
 
 
-def test_lazy_provisioning_failure_renders_neutral_page(client, unprovisioned_user, fake_conductor):
+SETTING_UP = "Your QuickBooks Desktop connection is being set up."
+UNAVAILABLE = "We could not reach QuickBooks right now."
+
+
+def test_create_that_may_still_complete_shows_setting_up_until_the_grace_is_over(
+    client, settings, unprovisioned_user, fake_conductor
+):
+    conductor_settings(settings, CREATE_GRACE_SECONDS=0.4)
     client.force_login(unprovisioned_user)
-    fake_conductor.outage("network")
+    fake_conductor.outage("timeout", times=1)
+
+    first = client.get(SETTINGS_URL)
+    again = client.get(SETTINGS_URL)
+
+    for response in (first, again):
+        assert response.status_code == 200
+        assert outcome_of(response) == "setting_up"
+        assert SETTING_UP in response.text
+        assert UNAVAILABLE not in response.text
+        assert f'href="{SETTINGS_URL}?refresh=1"' in response.text
+    # The second visit sent nothing: the timed-out create may still complete at Conductor.
+    assert fake_conductor.count("POST", "/end-users") == 1
+    time.sleep(0.5)
+
+    done = client.get(f"{SETTINGS_URL}?refresh=1")
+
+    assert done.status_code == 302
+    assert fake_conductor.count("GET", "/end-users") == 1
+    assert fake_conductor.count("POST", "/end-users") == 2
+    assert len(fake_conductor.end_users) == 1
+
+
+def test_create_refused_by_conductor_renders_the_neutral_page(
+    client, unprovisioned_user, fake_conductor
+):
+    client.force_login(unprovisioned_user)
+    # Every retry the client is allowed on a 429 is refused too.
+    fake_conductor.outage(429)
 
     response = client.get(SETTINGS_URL)
 
@@ -240,7 +276,7 @@ def test_lazy_provisioning_failure_renders_neutral_page(client, unprovisioned_us
     assert unprovisioned_user.conductor_end_user_id is None
 
 
-def test_end_user_being_created_elsewhere_renders_neutral_page(
+def test_end_user_being_created_elsewhere_shows_setting_up(
     client, unprovisioned_user, fake_conductor
 ):
     EndUserClaim.objects.create(
@@ -253,7 +289,8 @@ def test_end_user_being_created_elsewhere_renders_neutral_page(
     response = client.get(SETTINGS_URL)
 
     assert response.status_code == 200
-    assert outcome_of(response) == "unavailable"
+    assert outcome_of(response) == "setting_up"
+    assert SETTING_UP in response.text
     assert fake_conductor.calls == []
 
 

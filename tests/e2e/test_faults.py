@@ -5,8 +5,9 @@ import pytest
 
 from conductor_django.sandbox import control
 from example_project.accounts.models import User
+from tests.tasks.support import wait_for
 
-from .journey import only_end_user, open_settings_expecting_flow
+from .journey import only_end_user
 
 pytestmark = pytest.mark.live
 
@@ -71,17 +72,41 @@ def test_slow_scenario_beyond_the_timeout(connected, visitor, settings):
     assert UNREACHABLE in visitor.page(response).text
 
 
-@pytest.mark.parametrize("kind", ["http_503", "drop_after"])
-def test_sign_up_survives_a_failed_end_user_create(app, visitor, kind):
-    control.fail_next(1, kind, method="POST", path="/end-users")
+@pytest.mark.parametrize(
+    "kind, delay_ms",
+    [("http_503", 0), ("drop_after", 0), ("complete_late", 1500)],
+    ids=["http_503", "drop_after", "complete_late"],
+)
+def test_sign_up_survives_a_failed_end_user_create(app, visitor, settings, kind, delay_ms):
+    # complete_late: Conductor holds the create past the client's read timeout, then does it.
+    settings.CONDUCTOR = {**settings.CONDUCTOR, "READ_TIMEOUT": 0.5, "CREATE_GRACE_SECONDS": 2.5}
+    control.fail_next(1, kind, method="POST", path="/end-users", delay_ms=delay_ms)
 
     response = visitor.sign_up("hal", "Hal's Hardware")
     assert response.status_code == 302
     assert "Welcome, hal" in visitor.page(visitor.follow(response)).text
-    assert User.objects.get(username="hal").conductor_end_user_id is None
+    hal = User.objects.get(username="hal")
+    assert hal.conductor_end_user_id is None
 
-    # The settings page creates (or, after drop_after, finds) the end-user: still exactly one.
-    open_settings_expecting_flow(visitor, app)
+    # The create may still complete at Conductor: "setting up", and nothing more is sent.
+    setting_up = visitor.get("/quickbooks/")
+    assert setting_up.status_code == 200
+    assert 'data-conductor-outcome="setting_up"' in setting_up.text
+    wait_for(lambda: _hold_over(hal), timeout=10, what="the grace period to pass")
+    assert control.request_count("POST", "/end-users") == 1
+
+    # "Check again" then finds the end-user Conductor created (or creates it): exactly one.
+    again = visitor.page(setting_up)
+    response = visitor.get(again.link("conductor-retry"))
+    assert response.status_code == 302, response.text[:500]
     end_user = only_end_user()
-    assert end_user["sourceId"] == str(User.objects.get(username="hal").pk)
-    assert User.objects.get(username="hal").conductor_end_user_id == end_user["id"]
+    assert end_user["sourceId"] == str(hal.pk)
+    hal.refresh_from_db()
+    assert hal.conductor_end_user_id == end_user["id"]
+    assert control.request_count("POST", "/end-users") == (2 if kind == "http_503" else 1)
+
+
+def _hold_over(owner):
+    from conductor_django.provisioning import next_attempt_at
+
+    return next_attempt_at(owner) is None

@@ -28,6 +28,11 @@ class Shape:
         """A user who logs in and resolves to ``owner``; ``admin`` where the host has roles."""
         raise NotImplementedError
 
+    def make_non_owner_row(self) -> Model | None:
+        """A new row of a model that carries the mixin but is not the owner model, where the
+        host has one (None where it does not)."""
+        return None
+
     def login_fields(self, user: Model) -> dict[str, str]:
         """What the host's log-in form takes for ``user`` (its password is ``PASSWORD``)."""
         model = get_user_model()
@@ -47,6 +52,12 @@ class ExampleUsers(Shape):
 
     def make_user(self, owner: Model, *, admin: bool = True) -> Model:
         return owner
+
+    def make_non_owner_row(self) -> Model:
+        from example_project.organizations.models import Organization
+
+        number = next(_numbers)
+        return Organization.objects.create(name=f"Team {number}", email=f"t{number}@example.com")
 
 
 class ExampleOrganizations(Shape):
@@ -71,6 +82,13 @@ class ExampleOrganizations(Shape):
         role = Membership.Role.ADMIN if admin else Membership.Role.MEMBER
         Membership.objects.create(user=user, organization=owner, role=role)
         return user
+
+    def make_non_owner_row(self) -> Model:
+        # The example's user model carries the mixin too; here it is not the owner model.
+        number = next(_numbers)
+        return get_user_model().objects.create_user(
+            f"member{number}", f"member{number}@example.com", PASSWORD
+        )
 
 
 class UuidEmailUsers(Shape):

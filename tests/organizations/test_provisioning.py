@@ -47,3 +47,12 @@ def test_demo_organization_puts_the_demo_users_in_one_organization(
     org = Organization.objects.get()
     roles = dict(org.memberships.values_list("user__username", "role"))
     assert roles == {"alice": Membership.Role.ADMIN, "bob": Membership.Role.MEMBER}
+
+
+def test_members_signing_up_get_no_end_user_of_their_own(team, fake_conductor):
+    org, people = team
+    # Only the organization's create reached Conductor; its members have the field, unused.
+    assert [u["sourceId"] for u in fake_conductor.end_users.values()] == [str(org.pk)]
+    for person in people.values():
+        person.refresh_from_db()
+        assert person.conductor_end_user_id is None

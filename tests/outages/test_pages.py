@@ -94,7 +94,9 @@ def test_settings_page_when_the_end_user_cannot_be_created(
     response = client.get("/quickbooks/")
 
     assert response.status_code == 200
-    assert _outcome(response) in {"unavailable", "error"}
+    # A create Conductor refused (429) did not happen; any other failure may still complete
+    # there, so the page says the connection is being set up rather than unreachable.
+    assert _outcome(response) == ("unavailable" if kind == "rate_limit" else "setting_up")
     secrets_absent(response.content.decode())
 
 

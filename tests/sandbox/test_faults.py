@@ -92,6 +92,20 @@ def test_drop_after_creates_the_end_user_then_drops(api):
     assert (entry["status"], entry["fault"]) == (200, "drop_after")
 
 
+def test_complete_late_creates_the_end_user_only_after_the_delay_then_drops(api):
+    control.fail_next(1, "complete_late", method="POST", path="/end-users", delay_ms=200)
+    started = time.monotonic()
+    response = api.post(
+        "/end-users", {"companyName": "Late Ltd", "sourceId": "s-9", "email": "a@b.test"}
+    )
+    assert time.monotonic() - started >= 0.2
+    with pytest.raises(DroppedConnection):
+        consume(response)
+    assert [u["sourceId"] for u in control.end_users()] == ["s-9"]
+    [entry] = control.request_log(method="POST", path="/end-users")
+    assert (entry["status"], entry["fault"]) == (200, "complete_late")
+
+
 def test_delay_fault_answers_normally_after_the_delay(api):
     control.fail_next(1, "delay", delay_ms=200)
     started = time.monotonic()

@@ -1,6 +1,8 @@
 """Over real HTTP: the official SDK works unmodified against the sandbox, and dropped connections
 reach the client as connection errors."""
 
+import time
+
 import conductor
 import pytest
 import requests
@@ -107,6 +109,32 @@ def test_create_then_drop_happened_although_the_client_saw_an_error(base_url, ht
     listed = http.get(base_url + "/end-users", timeout=10).json()["data"]
     assert [(u["sourceId"], u["companyName"]) for u in listed] == [("ghost-1", "Ghost Ltd")]
     assert control.request_count("POST", "/end-users") == 1
+
+
+def test_complete_late_creates_the_end_user_after_the_client_gave_up(base_url, http):
+    control.fail_next(1, "complete_late", method="POST", path="/end-users", delay_ms=1200)
+    body = {"companyName": "Slow Ltd", "sourceId": "slow-1", "email": "s@slow.test"}
+    with pytest.raises(requests.ReadTimeout):
+        http.post(base_url + "/end-users", json=body, timeout=(5, 0.3))
+    # The client has given up and Conductor has not created it yet...
+    assert http.get(base_url + "/end-users", timeout=10).json()["data"] == []
+    # ...until the delay has passed: then it is there, although no answer ever came.
+    deadline = time.monotonic() + 10
+    while not (listed := http.get(base_url + "/end-users", timeout=10).json()["data"]):
+        assert time.monotonic() < deadline, "the late create never landed"
+        time.sleep(0.1)
+    assert [(u["sourceId"], u["companyName"]) for u in listed] == [("slow-1", "Slow Ltd")]
+    [entry] = control.request_log(method="POST", path="/end-users")
+    assert (entry["status"], entry["fault"]) == (200, "complete_late")
+
+
+def test_random_complete_late_faults_wait_the_configured_delay(base_url, http):
+    control.set_faults(fault_rate=1, fault_kinds=["complete_late"], delay_ms=600)
+    started = time.monotonic()
+    with pytest.raises(requests.ConnectionError):
+        http.get(base_url + "/end-users", timeout=10)
+    assert time.monotonic() - started >= 0.6
+    control.clear_faults()
 
 
 def test_conductor_py_reports_a_drop_as_a_connection_error(sdk):

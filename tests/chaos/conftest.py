@@ -1,0 +1,1 @@
+from tests.tasks.support import sandbox  # noqa: F401  (fixture)
