@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo test newcomer screenshots docs docs-check matrix bench chaos lint services system-packages clean
+.PHONY: demo test typecheck newcomer screenshots docs docs-check matrix bench chaos lint services system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ $(VENV)/.test: requirements/test.txt pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements/test.txt
 	touch $@
 
+# mypy and the stubs go into the test environment: the django-stubs plugin imports tests.settings.
+$(VENV)/.typing: requirements/typing.txt requirements/test.txt pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/typing.txt
+	touch $@
+
 # The docs tools go into the same .venv: one environment to set up in CI.
 $(VENV)/.docs: requirements/docs.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements/docs.txt
@@ -37,8 +42,9 @@ demo: $(VENV)/.demo
 SHAPES := tests.hosts.organizations.settings tests.hosts.uuid_email.settings
 
 ## The whole suite: lint, SQLite and PostgreSQL, end to end in chromium, in every host shape.
-test: $(VENV)/.test services system-packages
+test: $(VENV)/.test $(VENV)/.typing services system-packages
 	$(BIN)/ruff check .
+	@$(MAKE) --no-print-directory typecheck
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.hosts.uuid_email.settings
 	$(BIN)/pytest
@@ -48,6 +54,11 @@ test: $(VENV)/.test services system-packages
 	  $(BIN)/pytest -q tests/shapes --ds=$$shape || exit 1; \
 	  CONDUCTOR_TEST_DB=postgres $(BIN)/pytest -q tests/shapes --ds=$$shape || exit 1; \
 	done
+
+## mypy, strict, with the django-stubs and DRF plugins, over the package and tests/typecheck
+## (the public API as a host uses it); docs/typing.md lists the relaxations.
+typecheck: $(VENV)/.typing
+	$(BIN)/mypy
 
 ## The README's quickstart on the built wheel, in fresh projects and virtualenvs: Django 5.2 on
 ## Python 3.11/3.12/3.13, Django 6.0 and 6.1; chromium on the first leg (scripts/newcomer.py).

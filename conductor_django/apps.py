@@ -7,7 +7,7 @@ class ConductorDjangoConfig(AppConfig):
     verbose_name = _("QuickBooks Desktop (Conductor)")
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self):
+    def ready(self) -> None:
         # checks and deploy_checks register the system checks.
         from . import checks, deploy_checks, receivers  # noqa: F401
 

@@ -9,12 +9,16 @@ import threading
 from .client import ConductorClient
 from .conf import app_settings
 
-_clients = {}
+# Key, base URL, connect/read/health-check time-outs, retries, back-off, longest Retry-After.
+_Config = tuple[str, str, float, float, float, int, float, float]
+
+_clients: dict[_Config, ConductorClient] = {}
 _lock = threading.Lock()
 
 
-def get_client():
-    config = (
+def get_client() -> ConductorClient:
+    """The ``ConductorClient`` the app uses, configured from the ``CONDUCTOR`` settings."""
+    config: _Config = (
         app_settings.require("SECRET_KEY"),
         app_settings.API_BASE_URL,
         float(app_settings.CONNECT_TIMEOUT),
@@ -43,7 +47,7 @@ def get_client():
     return client
 
 
-def close_all():
+def close_all() -> None:
     """Close every shared client's connections (at shutdown, or between live-server tests)."""
     with _lock:
         for client in _clients.values():

@@ -3,10 +3,11 @@ machine and wrong in production. Like the other checks, they touch neither the n
 database; the ids continue those of ``checks``.
 """
 
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.apps import apps
+from django.apps import AppConfig, apps
 from django.conf import settings
 from django.core import checks
 from django.urls import NoReverseMatch, reverse
@@ -37,7 +38,9 @@ def _sandbox_mount() -> str | None:
 
 
 @checks.register(TAG, deploy=True)
-def check_sandbox_deployed(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+def check_sandbox_deployed(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     installed = apps.is_installed(SANDBOX_APP)
     mount = _sandbox_mount()
     if not installed and mount is None:
@@ -64,7 +67,9 @@ def check_sandbox_deployed(app_configs: Any = None, **kwargs: Any) -> list[check
 
 
 @checks.register(TAG, deploy=True)
-def check_api_base_url(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+def check_api_base_url(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     if not _conductor_settings_usable():
         return []
     url = urlsplit(app_settings.API_BASE_URL)
@@ -103,7 +108,9 @@ def _sandbox_keys() -> list[str]:
 
 
 @checks.register(TAG, deploy=True)
-def check_sandbox_keys(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+def check_sandbox_keys(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     if settings.DEBUG or not _conductor_settings_usable():
         return []
     found = _sandbox_keys()

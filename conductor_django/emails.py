@@ -11,27 +11,33 @@ Their context: ``owner``, ``company_name``, ``auth_flow_url``, ``expires_at``, `
 ``issued_by`` (the staff user, or None) and ``recipient``.
 """
 
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from . import connection
 from .conf import MAX_LINK_EXPIRY_MINUTES, MIN_LINK_EXPIRY_MINUTES, app_settings
-from .models import AuthSessionRecord
+from .connection import IssuedLink
+from .models import AuthSessionRecord, ConductorEndUserMixin
 from .owners import end_user_fields
 
 TEMPLATE_PREFIX = "conductor_django/email/connection_link"
 
 
-def owner_email(owner):
+def owner_email(owner: ConductorEndUserMixin) -> str:
     """The address an owner's link goes to by default (the ``EMAIL_GETTER`` setting applies)."""
-    return end_user_fields(owner)["email"]
+    email: str = end_user_fields(owner)["email"]
+    return email
 
 
-def expiry_minutes_or_default(expiry_minutes=None):
+def expiry_minutes_or_default(expiry_minutes: int | None = None) -> int:
     """The link lifetime to use: ``expiry_minutes`` checked against Conductor's bounds, or the
     ``EMAIL_LINK_EXPIRY_MINUTES`` setting. Raises ``ValueError`` when out of bounds."""
     if expiry_minutes is None:
-        return app_settings.link_expiry("EMAIL_LINK_EXPIRY_MINUTES")
+        default: int = app_settings.link_expiry("EMAIL_LINK_EXPIRY_MINUTES")
+        return default
     if not MIN_LINK_EXPIRY_MINUTES <= expiry_minutes <= MAX_LINK_EXPIRY_MINUTES:
         raise ValueError(
             f"A link must expire in {MIN_LINK_EXPIRY_MINUTES} to {MAX_LINK_EXPIRY_MINUTES} "
@@ -40,7 +46,13 @@ def expiry_minutes_or_default(expiry_minutes=None):
     return expiry_minutes
 
 
-def deliver_connection_link(owner, *, to, issued_by=None, expiry_minutes=None):
+def deliver_connection_link(
+    owner: ConductorEndUserMixin,
+    *,
+    to: str,
+    issued_by: AbstractBaseUser | None = None,
+    expiry_minutes: int | None = None,
+) -> IssuedLink:
     """Create an auth session for the owner and email its link to ``to``.
 
     Returns the ``IssuedLink`` (record and URL). Raises ``ConductorError`` when Conductor fails
@@ -51,14 +63,14 @@ def deliver_connection_link(owner, *, to, issued_by=None, expiry_minutes=None):
     if not to:
         raise ValueError("A connection link needs an address to go to.")
     minutes = expiry_minutes_or_default(expiry_minutes)
-    link = connection.issue_auth_session(
+    link: IssuedLink = connection.issue_auth_session(
         owner,
         reason=AuthSessionRecord.Reason.EMAILED_LINK,
         issued_by=issued_by,
         expiry_minutes=minutes,
         sent_to=to,
     )
-    context = {
+    context: dict[str, Any] = {
         "owner": owner,
         "company_name": end_user_fields(owner)["company_name"],
         "auth_flow_url": link.auth_flow_url,
@@ -67,7 +79,7 @@ def deliver_connection_link(owner, *, to, issued_by=None, expiry_minutes=None):
         "issued_by": issued_by,
         "recipient": to,
     }
-    subject = render_to_string(f"{TEMPLATE_PREFIX}_subject.txt", context)
+    subject: str = render_to_string(f"{TEMPLATE_PREFIX}_subject.txt", context)
     # A header must be one line, whatever an overriding template does.
     subject = " ".join(subject.split())
     message = EmailMultiAlternatives(
@@ -78,7 +90,13 @@ def deliver_connection_link(owner, *, to, issued_by=None, expiry_minutes=None):
     return link
 
 
-def send_connection_link(owner, *, to, issued_by=None, expiry_minutes=None):
+def send_connection_link(
+    owner: ConductorEndUserMixin,
+    *,
+    to: str,
+    issued_by: AbstractBaseUser | None = None,
+    expiry_minutes: int | None = None,
+) -> AuthSessionRecord:
     """Email the owner's connection link to ``to``; returns the ``AuthSessionRecord``."""
     return deliver_connection_link(
         owner, to=to, issued_by=issued_by, expiry_minutes=expiry_minutes

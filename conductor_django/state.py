@@ -7,7 +7,10 @@ issued for, expires with the link, and is consumed on first use.
 
 import secrets
 import time
+from typing import Literal, TypedDict
 
+from django.db.models import Model
+from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
 
 SESSION_KEY = "conductor_django_states"
@@ -17,19 +20,33 @@ MAX_PENDING = 5
 GRACE_SECONDS = 30 * 60
 
 
+#: Why a state was refused.
+InvalidStateReason = Literal["missing", "unknown", "expired", "wrong_account"]
+
+
+class PendingState(TypedDict):
+    """One state as kept in the session (JSON-serializable)."""
+
+    state: str
+    user: str
+    owner: str
+    next: str
+    expires: float
+
+
 class InvalidState(Exception):
-    def __init__(self, reason):
+    def __init__(self, reason: InvalidStateReason) -> None:
         super().__init__(reason)
-        self.reason = reason
+        self.reason: InvalidStateReason = reason
 
 
-def _owner_key(owner):
+def _owner_key(owner: Model) -> str:
     return f"{owner._meta.label_lower}:{owner.pk}"
 
 
-def issue(request, owner, next_url, expiry_minutes):
+def issue(request: HttpRequest, owner: Model, next_url: str | None, expiry_minutes: int) -> str:
     token = secrets.token_urlsafe(32)
-    pending = [
+    pending: list[PendingState] = [
         entry for entry in request.session.get(SESSION_KEY, []) if entry["expires"] > time.time()
     ]
     pending.append(
@@ -45,11 +62,11 @@ def issue(request, owner, next_url, expiry_minutes):
     return token
 
 
-def consume(request, token, owner):
+def consume(request: HttpRequest, token: str | None, owner: Model) -> str:
     """Validate and remove the state; returns the ``next`` URL stored with it."""
     if not token:
         raise InvalidState("missing")
-    pending = request.session.get(SESSION_KEY, [])
+    pending: list[PendingState] = request.session.get(SESSION_KEY, [])
     match = next((e for e in pending if constant_time_compare(e["state"], token)), None)
     if match is None:
         raise InvalidState("unknown")

@@ -8,7 +8,7 @@ on it; users get their end-user when they open the settings page.
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -34,7 +34,7 @@ class _UnavailableTask:
     def using(self, **options: Any) -> "_UnavailableTask":
         return self
 
-    def enqueue(self, *args: Any, **kwargs: Any) -> Any:
+    def enqueue(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise _unavailable()
 
     def call(self, *args: Any, **kwargs: Any) -> Any:
@@ -42,7 +42,7 @@ class _UnavailableTask:
 
 
 class _UnavailableBackends:
-    def __getitem__(self, alias: str) -> Any:
+    def __getitem__(self, alias: str) -> NoReturn:
         raise _unavailable()
 
 
@@ -50,13 +50,18 @@ def _unavailable_task(**options: Any) -> Callable[[Callable[..., Any]], _Unavail
     return _UnavailableTask
 
 
-try:
-    from django.tasks import task, task_backends
-except ImportError:
+if TYPE_CHECKING:
+    # Checked against the backport: a dependency on every Django, with django.tasks' API, and
+    # typed (the django-stubs of Django 5.2 have no django.tasks).
+    from django_tasks import task, task_backends
+else:
     try:
-        from django_tasks import task, task_backends
-    except ImportError as exc:
-        IMPORT_ERROR = exc
-        task, task_backends = _unavailable_task, _UnavailableBackends()
+        from django.tasks import task, task_backends
+    except ImportError:
+        try:
+            from django_tasks import task, task_backends
+        except ImportError as exc:
+            IMPORT_ERROR = exc
+            task, task_backends = _unavailable_task, _UnavailableBackends()
 
 __all__ = ["FIX", "IMPORT_ERROR", "task", "task_backends"]

@@ -31,6 +31,9 @@ SDIST_MUST_HAVE = [
     "manage.py",
     "requirements/test.txt",
     "requirements/docs.txt",
+    # `make test` runs `make typecheck`, which installs this and checks tests/typecheck.
+    "requirements/typing.txt",
+    "tests/typecheck/host_usage.py",
     "docs/index.md",
     "tests/conftest.py",
     "tests/e2e/test_browser.py",

@@ -6,8 +6,6 @@ status may carry) and the tests (every code documented in ``docs/rest-api.md``).
 Conductor's own code as well, which no table can list.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 
 from django.utils.functional import Promise

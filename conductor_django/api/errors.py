@@ -7,18 +7,17 @@ never DRF's or a parser's text, never an exception's. ``requestId`` is Conductor
 Conductor answered, for support tickets.
 """
 
-from __future__ import annotations
-
 import logging
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest
 from django.http.multipartparser import MultiPartParserError
+from django.utils.functional import Promise
 from django.utils.log import log_response
 from django.utils.translation import get_language
 from rest_framework import exceptions
@@ -36,6 +35,20 @@ RETRY_AFTER = 30
 PROVISIONING_RETRY_AFTER = 5
 
 
+class ErrorDetail(TypedDict):
+    code: str
+    #: One of our own sentences, in the request's language.
+    userFacingMessage: str
+    #: Conductor's request id when Conductor answered, for support tickets.
+    requestId: str | None
+
+
+class ErrorBody(TypedDict):
+    """``Error`` in the OpenAPI document: the body of every failure."""
+
+    error: ErrorDetail
+
+
 class APIError(Exception):
     """A failure this API answers itself (bad input, no owner, not allowed)."""
 
@@ -48,15 +61,16 @@ class APIError(Exception):
 def error_response(
     http_status: int,
     code: ErrorCode | str,
-    user_facing_message: Any = None,
+    user_facing_message: str | Promise | None = None,
     request_id: str | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> Response:
-    """The documented error body; the message defaults to the code's own sentence."""
+    """The documented error body (``ErrorBody``); the message defaults to the code's own
+    sentence."""
     if isinstance(code, ErrorCode):
         user_facing_message = code.message if user_facing_message is None else user_facing_message
         code = code.code
-    body = {
+    body: ErrorBody = {
         "error": {
             "code": code,
             "userFacingMessage": str(user_facing_message),
@@ -128,8 +142,10 @@ def _code_for(exc: exceptions.APIException) -> ErrorCode:
 def _drf_response(exc: exceptions.APIException) -> Response:
     code = _code_for(exc)
     headers = {}
-    if getattr(exc, "auth_header", None):
-        headers["WWW-Authenticate"] = exc.auth_header
+    # Set by APIView.handle_exception when the first authentication class has a challenge.
+    auth_header = getattr(exc, "auth_header", None)
+    if auth_header:
+        headers["WWW-Authenticate"] = auth_header
     if code is codes.THROTTLED:
         wait = getattr(exc, "wait", None)
         # A fraction of a second rounds up: "Retry-After: 0" would invite an immediate retry.

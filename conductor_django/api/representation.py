@@ -1,17 +1,49 @@
 """The JSON bodies the API answers with, in Conductor's camelCase."""
 
+from typing import Literal, TypedDict, cast
+
 from ..client.resources import format_timestamp
-from ..models import ConnectionStatus
+from ..connection import IssuedLink
+from ..models import ConductorEndUserMixin, ConnectionStatus
 
-Status = ConnectionStatus.Status
+#: ``status`` of a connection, as ``ConnectionStatus.Status`` stores it.
+ConnectionStatusValue = Literal["unknown", "not_set_up", "connected", "error"]
 
 
-def status_body(owner, record, *, can_manage):
+class StatusBody(TypedDict):
+    """``ConnectionStatus`` in the OpenAPI document: ``GET status/``, ``POST health-check/``."""
+
+    status: ConnectionStatusValue
+    errorCode: str | None
+    integrationCode: str | None
+    userFacingMessage: str | None
+    requestId: str | None
+    checkedAt: str | None
+    firstConnectedAt: str | None
+    canManage: bool
+
+
+class AuthSessionBody(TypedDict):
+    """``AuthSession``: ``POST auth-session/``."""
+
+    id: str
+    authFlowUrl: str
+    expiresAt: str
+
+
+class DisconnectedBody(TypedDict):
+    """``Disconnected``: ``POST`` or ``DELETE disconnect/``."""
+
+    disconnected: bool
+
+
+def status_body(
+    owner: ConductorEndUserMixin, record: ConnectionStatus | None, *, can_manage: bool
+) -> StatusBody:
     """The connection as last recorded. An owner without an end-user has no connection at all."""
     if record is None:
-        status = Status.UNKNOWN if owner.conductor_end_user_id else Status.NOT_SET_UP
         return {
-            "status": str(status),
+            "status": "unknown" if owner.conductor_end_user_id else "not_set_up",
             "errorCode": None,
             "integrationCode": None,
             "userFacingMessage": None,
@@ -21,7 +53,8 @@ def status_body(owner, record, *, can_manage):
             "canManage": can_manage,
         }
     return {
-        "status": record.status,
+        # The column's choices are Status's values.
+        "status": cast(ConnectionStatusValue, record.status),
         "errorCode": record.error_code or None,
         "integrationCode": record.integration_code or None,
         "userFacingMessage": record.user_facing_message or None,
@@ -32,7 +65,7 @@ def status_body(owner, record, *, can_manage):
     }
 
 
-def auth_session_body(link):
+def auth_session_body(link: IssuedLink) -> AuthSessionBody:
     # The authFlowUrl is a bearer link: it goes to the browser that asked, and nowhere else.
     return {
         "id": link.record.auth_session_id,

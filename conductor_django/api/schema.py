@@ -5,32 +5,39 @@ puts that address in ``servers``. A test holds it to the urlconf and to the view
 """
 
 import copy
+from typing import Any
 
 from .. import __version__
 from . import codes
 
+#: A JSON object of the document.
+JSONObject = dict[str, Any]
 
-def _ref(name):
+
+def _ref(name: str) -> JSONObject:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _json(schema, description, headers=None):
-    response = {"description": description, "content": {"application/json": {"schema": schema}}}
+def _json(schema: JSONObject, description: str, headers: JSONObject | None = None) -> JSONObject:
+    response: JSONObject = {
+        "description": description,
+        "content": {"application/json": {"schema": schema}},
+    }
     if headers:
         response["headers"] = headers
     return response
 
 
-def _error(name):
+def _error(name: str) -> JSONObject:
     return {"$ref": f"#/components/responses/{name}"}
 
 
-NULLABLE_STRING = {"type": ["string", "null"]}
-NULLABLE_TIMESTAMP = {"type": ["string", "null"], "format": "date-time"}
+NULLABLE_STRING: JSONObject = {"type": ["string", "null"]}
+NULLABLE_TIMESTAMP: JSONObject = {"type": ["string", "null"], "format": "date-time"}
 
 
-def _error_schema(enum, description=None):
-    code = {"type": "string"}
+def _error_schema(enum: list[str] | None, description: str | None = None) -> JSONObject:
+    code: JSONObject = {"type": "string"}
     if enum is not None:
         code["enum"] = enum
     if description:
@@ -60,7 +67,7 @@ def _error_schema(enum, description=None):
     }
 
 
-SCHEMAS = {
+SCHEMAS: JSONObject = {
     "ConnectionStatus": {
         "type": "object",
         "additionalProperties": False,
@@ -148,8 +155,10 @@ SCHEMAS = {
     ),
 }
 
-RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."}}
-HEADERS = {
+RETRY_AFTER: JSONObject = {
+    "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."}
+}
+HEADERS: dict[int, JSONObject] = {
     401: {
         "WWW-Authenticate": {
             "schema": {"type": "string"},
@@ -161,7 +170,7 @@ HEADERS = {
     503: RETRY_AFTER,
 }
 # The name of each error response in components.responses, by HTTP status.
-ERROR_RESPONSES = {
+ERROR_RESPONSES: dict[int, str] = {
     400: "InvalidRequest",
     401: "NotAuthenticated",
     403: "Forbidden",
@@ -176,7 +185,7 @@ ERROR_RESPONSES = {
 }
 
 
-def _error_response(status):
+def _error_response(status: int) -> JSONObject:
     found = codes.for_status(status)
     description = " ".join(f"{code.code}: {code.when}." for code in found)
     # A 502 passes Conductor's own code on: no enum can list those.
@@ -190,7 +199,7 @@ RESPONSES["OtherError"] = _json(
 )
 
 
-def _errors(*statuses):
+def _errors(*statuses: int) -> JSONObject:
     responses = {str(status): _error(ERROR_RESPONSES[status]) for status in statuses}
     return {**responses, "default": _error("OtherError")}
 
@@ -201,11 +210,11 @@ COMMON_ERRORS = _errors(401, 403, 404, *ANY_ROUTE, 502, 503)
 AUTH_SESSION_ERRORS = _errors(400, 401, 403, 404, *ANY_ROUTE, 415, 502, 503)
 
 
-def _status_ok(description):
+def _status_ok(description: str) -> JSONObject:
     return {"200": _json(_ref("ConnectionStatus"), description)}
 
 
-DISCONNECT = {
+DISCONNECT: JSONObject = {
     "summary": "Disconnect QuickBooks Desktop",
     "description": "Deletes the account's Conductor end-user and with it the connection; a new "
     "one is created the next time the account connects. Needs permission to manage.",
@@ -215,7 +224,7 @@ DISCONNECT = {
     },
 }
 
-PATHS = {
+PATHS: JSONObject = {
     "/status/": {
         "get": {
             "operationId": "getConnectionStatus",
@@ -289,7 +298,7 @@ PATHS = {
     },
 }
 
-DOCUMENT = {
+DOCUMENT: JSONObject = {
     "openapi": "3.1.0",
     "info": {
         "title": "QuickBooks Desktop connection API (conductor-django)",
@@ -311,9 +320,9 @@ DOCUMENT = {
 }
 
 
-def document(server_url=None):
+def document(server_url: str | None = None) -> JSONObject:
     """The OpenAPI document; ``server_url`` is where the API is mounted."""
-    result = copy.deepcopy(DOCUMENT)
+    result: JSONObject = copy.deepcopy(DOCUMENT)
     if server_url:
         result["servers"] = [{"url": server_url}]
     return result

@@ -4,8 +4,8 @@ Each request reaches only the owner its user resolves to (``CONDUCTOR["OWNER_RES
 starting the flow and disconnecting also need ``CONDUCTOR["CAN_MANAGE_CONNECTION"]``.
 """
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, cast
 
 from rest_framework import status
 from rest_framework.authentication import BaseAuthentication
@@ -22,11 +22,12 @@ from rest_framework.views import APIView
 
 from .. import connection
 from ..conf import app_settings
-from ..models import AuthSessionRecord
+from ..connection import IssuedLink
+from ..models import AuthSessionRecord, ConductorEndUserMixin, ConnectionStatus
 from ..owners import can_manage, resolve_owner
 from ..views import safe_next
 from . import codes, errors
-from .representation import auth_session_body, status_body
+from .representation import DisconnectedBody, auth_session_body, status_body
 from .schema import document
 
 
@@ -46,7 +47,9 @@ class JSONAPIView(APIView):
     def get_throttles(self) -> list[BaseThrottle]:
         # DRF binds DEFAULT_THROTTLE_CLASSES to APIView when it is imported; read per request,
         # these views follow the host's settings as they are (override_settings included).
-        return [throttle() for throttle in api_settings.DEFAULT_THROTTLE_CLASSES]
+        # The stubs type the setting as written (dotted paths); api_settings imports them.
+        classes = cast(Sequence[type[BaseThrottle]], api_settings.DEFAULT_THROTTLE_CLASSES)
+        return [throttle() for throttle in classes]
 
 
 class ConductorAPIView(JSONAPIView):
@@ -54,21 +57,27 @@ class ConductorAPIView(JSONAPIView):
     permission_classes = [IsAuthenticated]
 
     def get_authenticators(self) -> list[BaseAuthentication]:
-        return [authenticator() for authenticator in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
+        # Classes, as for the throttles above.
+        classes = cast(
+            Sequence[type[BaseAuthentication]], api_settings.DEFAULT_AUTHENTICATION_CLASSES
+        )
+        return [authenticator() for authenticator in classes]
 
-    def owner(self):
-        owner = resolve_owner(self.request)
+    def owner(self) -> ConductorEndUserMixin:
+        owner: ConductorEndUserMixin | None = resolve_owner(self.request)
         if owner is None:
             raise errors.APIError(codes.NO_OWNER)
         return owner
 
-    def managed_owner(self):
+    def managed_owner(self) -> ConductorEndUserMixin:
         owner = self.owner()
         if not can_manage(self.request, owner):
             raise errors.APIError(codes.NOT_ALLOWED)
         return owner
 
-    def status_response(self, owner, record):
+    def status_response(
+        self, owner: ConductorEndUserMixin, record: ConnectionStatus | None
+    ) -> Response:
         body = status_body(owner, record, can_manage=can_manage(self.request, owner))
         return Response(body, headers={"Cache-Control": "no-store"})
 
@@ -76,7 +85,7 @@ class ConductorAPIView(JSONAPIView):
 class StatusView(ConductorAPIView):
     """GET: the recorded status (no call to Conductor); ``?refresh=1`` runs a health check."""
 
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         owner = self.owner()
         if request.query_params.get("refresh") in ("1", "true", "yes"):
             return self.status_response(owner, connection.check(owner))
@@ -86,7 +95,7 @@ class StatusView(ConductorAPIView):
 class HealthCheckView(ConductorAPIView):
     """POST: run the QuickBooks Desktop health check now and answer with the new status."""
 
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         owner = self.owner()
         return self.status_response(owner, connection.check(owner))
 
@@ -94,10 +103,10 @@ class HealthCheckView(ConductorAPIView):
 class AuthSessionView(ConductorAPIView):
     """POST: a fresh auth session; the front end sends the browser to its ``authFlowUrl``."""
 
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         owner = self.managed_owner()
         redirect_url = self.redirect_url(request)
-        link = connection.issue_auth_session(
+        link: IssuedLink = connection.issue_auth_session(
             owner,
             reason=AuthSessionRecord.Reason.API,
             issued_by=request.user,
@@ -110,7 +119,7 @@ class AuthSessionView(ConductorAPIView):
             headers={"Cache-Control": "no-store"},
         )
 
-    def redirect_url(self, request):
+    def redirect_url(self, request: Request) -> str | None:
         # An empty body parses to {}; a JSON array, string or number is not the documented object.
         if not isinstance(request.data, Mapping):
             raise errors.APIError(codes.INVALID_REQUEST)
@@ -128,12 +137,12 @@ class AuthSessionView(ConductorAPIView):
 class DisconnectView(ConductorAPIView):
     """POST or DELETE: delete the owner's Conductor end-user, and so its connection."""
 
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         owner = self.managed_owner()
-        disconnected = connection.disconnect(owner)
-        return Response({"disconnected": disconnected}, headers={"Cache-Control": "no-store"})
+        body: DisconnectedBody = {"disconnected": connection.disconnect(owner)}
+        return Response(body, headers={"Cache-Control": "no-store"})
 
-    def delete(self, request):
+    def delete(self, request: Request) -> Response:
         return self.post(request)
 
 
@@ -143,7 +152,7 @@ class SchemaView(JSONAPIView):
     authentication_classes = []
     permission_classes = []
 
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         return Response(document(request.build_absolute_uri("../")))
 
 

@@ -257,7 +257,7 @@ def paging(params: Mapping[str, str]) -> tuple[int, int]:
     values = []
     for name, default, maximum in (("page", 1, None), ("pageSize", DEFAULT_PAGE_SIZE, 5000)):
         raw = params.get(name)
-        if raw in (None, ""):
+        if not raw:
             values.append(default)
             continue
         try:

@@ -1,17 +1,19 @@
 """What the app's management commands share: choosing the owner model, and a progress line."""
 
 import threading
+from typing import cast
 
 from django.apps import apps
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
+from ..models import ConductorEndUserMixin
 from ..owners import is_owner_model, owner_model
 
 MAX_CONCURRENCY = 32
 
 
 class OwnerCommand(BaseCommand):
-    def add_model_argument(self, parser):
+    def add_model_argument(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--model",
             metavar="APP_LABEL.MODEL",
@@ -21,7 +23,7 @@ class OwnerCommand(BaseCommand):
             ),
         )
 
-    def add_concurrency_argument(self, parser):
+    def add_concurrency_argument(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--concurrency",
             type=int,
@@ -34,9 +36,10 @@ class OwnerCommand(BaseCommand):
             ),
         )
 
-    def owner_model(self, label):
+    def owner_model(self, label: str | None) -> type[ConductorEndUserMixin]:
         if not label:
-            return owner_model()
+            # E007 reports an owner model without the mixin before any command runs.
+            return cast(type[ConductorEndUserMixin], owner_model())
         try:
             model = apps.get_model(label)
         except (LookupError, ValueError) as exc:
@@ -51,9 +54,10 @@ class OwnerCommand(BaseCommand):
                 f"({owner_model()._meta.label}), so its rows get no Conductor end-user. Leave "
                 "--model out, or set CONDUCTOR['OWNER_MODEL'] to it."
             )
-        return model
+        # It has the mixin's field, which is all the commands use of the mixin.
+        return cast(type[ConductorEndUserMixin], model)
 
-    def check_concurrency(self, concurrency):
+    def check_concurrency(self, concurrency: int) -> int:
         if not 1 <= concurrency <= MAX_CONCURRENCY:
             raise CommandError(f"--concurrency must be between 1 and {MAX_CONCURRENCY}.")
         return concurrency
@@ -63,7 +67,7 @@ class Progress:
     """A line per 10% done (or per row when there are few) on a stream, e.g. stderr, so the
     summary on stdout stays clean for scripts."""
 
-    def __init__(self, total, stream, verb):
+    def __init__(self, total: int, stream: OutputWrapper, verb: str) -> None:
         self.total = total
         self.stream = stream
         self.verb = verb
@@ -71,7 +75,7 @@ class Progress:
         self._last_tenth = 0
         self._lock = threading.Lock()
 
-    def step(self):
+    def step(self) -> None:
         with self._lock:
             self.done += 1
             tenth = self.done * 10 // max(self.total, 1)

@@ -9,45 +9,58 @@
 
 import functools
 import hmac
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpRequest
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def _sandbox_settings():
-    return getattr(settings, "CONDUCTOR_SANDBOX", None) or {}
+def _sandbox_settings() -> dict[str, Any]:
+    value: dict[str, Any] = getattr(settings, "CONDUCTOR_SANDBOX", None) or {}
+    return value
 
 
-def _conductor_settings():
-    return getattr(settings, "CONDUCTOR", None) or {}
+def _conductor_settings() -> dict[str, Any]:
+    value: dict[str, Any] = getattr(settings, "CONDUCTOR", None) or {}
+    return value
 
 
-def secret_key():
-    return _sandbox_settings().get("SECRET_KEY") or _conductor_settings().get("SECRET_KEY")
+def secret_key() -> str | None:
+    key: str | None = _sandbox_settings().get("SECRET_KEY") or _conductor_settings().get(
+        "SECRET_KEY"
+    )
+    return key
 
 
-def publishable_key():
-    return _sandbox_settings().get("PUBLISHABLE_KEY") or _conductor_settings().get(
+def publishable_key() -> str | None:
+    key: str | None = _sandbox_settings().get("PUBLISHABLE_KEY") or _conductor_settings().get(
         "PUBLISHABLE_KEY"
     )
+    return key
 
 
-def is_enabled():
+def is_enabled() -> bool:
     return bool(settings.DEBUG or _sandbox_settings().get("ENABLED"))
 
 
-def keys_match(given, expected):
+def keys_match(given: str | None, expected: str | None) -> bool:
     # Unconfigured keys must never match, not even an empty Authorization header.
     if not given or not expected:
         return False
     return hmac.compare_digest(str(given).encode(), str(expected).encode())
 
 
-def require_enabled(view):
+def require_enabled(
+    view: Callable[Concatenate[HttpRequest, P], R],
+) -> Callable[Concatenate[HttpRequest, P], R]:
     """Answer 404 unless the sandbox is switched on: it must never serve in production."""
 
     @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> R:
         if not is_enabled():
             raise Http404("The Conductor sandbox is disabled.")
         return view(request, *args, **kwargs)

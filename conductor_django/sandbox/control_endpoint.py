@@ -8,13 +8,15 @@ unknown end-user or auth session; ``401`` without the secret key; ``405`` for ot
 
 import inspect
 import json
+from collections.abc import Callable
+from typing import Any
 
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from . import config, control
 
-ACTIONS = {
+ACTIONS: dict[str, Callable[..., Any]] = {
     name: getattr(control, name)
     for name in (
         "reset",
@@ -34,13 +36,13 @@ ACTIONS = {
 }
 
 
-def _error(message, status):
+def _error(message: str, status: int) -> JsonResponse:
     return JsonResponse({"ok": False, "error": message}, status=status)
 
 
 @csrf_exempt
 @config.require_enabled
-def control_view(request):
+def control_view(request: HttpRequest) -> JsonResponse:
     if request.method != "POST":
         response = _error("Use POST.", 405)
         response["Allow"] = "POST"

@@ -3,7 +3,9 @@ log, reset. It has no login: it exists only where the sandbox is enabled (DEBUG 
 ``CONDUCTOR_SANDBOX["ENABLED"]``), and the sandbox must never be mounted in production."""
 
 from contextlib import suppress
+from typing import Any
 
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -15,15 +17,21 @@ from .models import EndUser, FaultConfig, PendingFault, RequestLog, Scenario
 RECENT_REQUESTS = 50
 
 
-def _back(request):
-    return redirect(f"{request.resolver_match.namespace}:dashboard")
+def _namespace(request: HttpRequest) -> str:
+    # Every view of the dashboard is reached through the sandbox's URLconf.
+    assert request.resolver_match is not None
+    return request.resolver_match.namespace
+
+
+def _back(request: HttpRequest) -> HttpResponseRedirect:
+    return redirect(f"{_namespace(request)}:dashboard")
 
 
 @config.require_enabled
 @require_GET
-def dashboard(request):
+def dashboard(request: HttpRequest) -> HttpResponse:
     users = EndUser.objects.prefetch_related("connections", "auth_sessions")
-    rows = []
+    rows: list[dict[str, Any]] = []
     for user in users:
         connection = next(iter(user.connections.all()), None)
         scenario = connection.scenario if connection else Scenario.NOT_SET_UP
@@ -61,7 +69,7 @@ def dashboard(request):
             "pending_faults": PendingFault.objects.all(),
             "requests": recent,
             "urls": {
-                name: reverse(f"{request.resolver_match.namespace}:{name}")
+                name: reverse(f"{_namespace(request)}:{name}")
                 for name in ("set_scenario", "set_faults", "fail_next", "clear_faults", "reset")
             },
         },
@@ -70,7 +78,7 @@ def dashboard(request):
 
 @config.require_enabled
 @require_POST
-def set_scenario(request):
+def set_scenario(request: HttpRequest) -> HttpResponseRedirect:
     form = ScenarioForm(request.POST)
     # An end-user deleted meanwhile: the dashboard shows the current state either way.
     if form.is_valid():
@@ -85,7 +93,7 @@ def set_scenario(request):
 
 @config.require_enabled
 @require_POST
-def set_faults(request):
+def set_faults(request: HttpRequest) -> HttpResponseRedirect:
     form = FaultsForm(request.POST)
     if form.is_valid():
         control.set_faults(**form.cleaned_data)
@@ -94,7 +102,7 @@ def set_faults(request):
 
 @config.require_enabled
 @require_POST
-def fail_next(request):
+def fail_next(request: HttpRequest) -> HttpResponseRedirect:
     form = FailNextForm(request.POST)
     if form.is_valid():
         control.fail_next(**form.cleaned_data)
@@ -103,13 +111,13 @@ def fail_next(request):
 
 @config.require_enabled
 @require_POST
-def clear_faults(request):
+def clear_faults(request: HttpRequest) -> HttpResponseRedirect:
     control.clear_faults()
     return _back(request)
 
 
 @config.require_enabled
 @require_POST
-def reset(request):
+def reset(request: HttpRequest) -> HttpResponseRedirect:
     control.reset()
     return _back(request)

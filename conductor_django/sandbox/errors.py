@@ -6,6 +6,9 @@ Codes Conductor does not document (validation, 405, 429, injected 5xx) are the s
 choice and listed in ``conductor_django.sandbox``'s docstring.
 """
 
+from collections.abc import Mapping, Sequence
+from typing import NotRequired, TypedDict
+
 from django.http import JsonResponse
 
 from ..client.catalog import GENERIC_USER_MESSAGE
@@ -20,20 +23,34 @@ INTEGRATION_CONNECTION_ERROR = "INTEGRATION_CONNECTION_ERROR"
 INTERNAL_ERROR = "INTERNAL_ERROR"
 
 
+class ErrorDetail(TypedDict):
+    message: str
+    userFacingMessage: str
+    type: str
+    code: str
+    httpStatusCode: int
+    requestId: str
+    integrationCode: NotRequired[str]
+
+
+class ErrorEnvelope(TypedDict):
+    error: ErrorDetail
+
+
 class ApiError(Exception):
     """Raised inside an API view; ``api.dispatch`` turns it into the error envelope."""
 
     def __init__(
         self,
-        status,
-        code,
-        message,
+        status: int,
+        code: str,
+        message: str,
         *,
-        type=INVALID_REQUEST_ERROR,  # noqa: A002 - the envelope's own field name
-        user_facing_message=MASKED,
-        integration_code=None,
-        headers=None,
-    ):
+        type: str = INVALID_REQUEST_ERROR,  # noqa: A002 - the envelope's own field name
+        user_facing_message: str = MASKED,
+        integration_code: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
@@ -41,10 +58,10 @@ class ApiError(Exception):
         self.type = type
         self.user_facing_message = user_facing_message
         self.integration_code = integration_code
-        self.headers = headers or {}
+        self.headers: Mapping[str, str] = headers or {}
 
-    def body(self, request_id):
-        error = {
+    def body(self, request_id: str) -> ErrorEnvelope:
+        error: ErrorDetail = {
             "message": self.message,
             "userFacingMessage": self.user_facing_message,
             "type": self.type,
@@ -56,28 +73,28 @@ class ApiError(Exception):
             error["integrationCode"] = self.integration_code
         return {"error": error}
 
-    def response(self, request_id):
+    def response(self, request_id: str) -> JsonResponse:
         response = json_response(self.body(request_id), request_id, status=self.status)
         for name, value in self.headers.items():
             response[name] = value
         return response
 
 
-def json_response(data, request_id, status=200):
+def json_response(data: object, request_id: str, status: int = 200) -> JsonResponse:
     response = JsonResponse(data, status=status, safe=False)
     response[REQUEST_ID_HEADER] = request_id
     return response
 
 
-def invalid(message):
+def invalid(message: str) -> ApiError:
     return ApiError(400, "INVALID_REQUEST", message)
 
 
-def not_found(message):
+def not_found(message: str) -> ApiError:
     return ApiError(404, "RESOURCE_MISSING", message)
 
 
-def api_key_invalid():
+def api_key_invalid() -> ApiError:
     return ApiError(
         401,
         "API_KEY_INVALID",
@@ -87,7 +104,7 @@ def api_key_invalid():
     )
 
 
-def method_not_allowed(method, path, allowed):
+def method_not_allowed(method: str, path: str, allowed: Sequence[str]) -> ApiError:
     return ApiError(
         405,
         "METHOD_NOT_ALLOWED",
@@ -96,5 +113,5 @@ def method_not_allowed(method, path, allowed):
     )
 
 
-def internal(status, code):
+def internal(status: int, code: str) -> ApiError:
     return ApiError(status, code, MASKED, type=INTERNAL_ERROR)

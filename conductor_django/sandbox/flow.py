@@ -14,11 +14,13 @@ Unusable links show ``#flow-error`` with ``data-reason``: ``unknown`` (404), ``b
 ``expired`` / ``completed`` (410).
 """
 
+from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -26,7 +28,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import config, qwc, sessions
 from .models import AuthSession
 
-_ERRORS = {
+_ERRORS: dict[str, tuple[int, Promise, Promise]] = {
     "unknown": (
         404,
         gettext_lazy("This setup link is not valid"),
@@ -54,7 +56,7 @@ _ERRORS = {
 }
 
 
-def _error_page(request, reason):
+def _error_page(request: HttpRequest, reason: str) -> HttpResponse:
     status, title, detail = _ERRORS[reason]
     return render(
         request,
@@ -64,30 +66,36 @@ def _error_page(request, reason):
     )
 
 
-def _load(request, client_secret):
+def _load(request: HttpRequest, client_secret: str) -> AuthSession | HttpResponse:
     """The session, or the error page to answer instead."""
     session = (
         AuthSession.objects.select_related("end_user").filter(client_secret=client_secret).first()
     )
     if session is None:
-        return None, _error_page(request, "unknown")
+        return _error_page(request, "unknown")
     key = request.GET.get("key", "")
     if not config.keys_match(key, session.publishable_key):
-        return None, _error_page(request, "bad-key")
+        return _error_page(request, "bad-key")
     try:
         sessions.check_usable(session)
     except sessions.FlowUnavailable as unavailable:
-        return None, _error_page(request, unavailable.reason)
-    return session, None
+        return _error_page(request, unavailable.reason)
+    return session
 
 
-def _url(request, name, session):
-    namespace = request.resolver_match.namespace
+def _namespace(request: HttpRequest) -> str:
+    # Every view of the flow is reached through the sandbox's URLconf.
+    assert request.resolver_match is not None
+    return request.resolver_match.namespace
+
+
+def _url(request: HttpRequest, name: str, session: AuthSession) -> str:
+    namespace = _namespace(request)
     path = reverse(f"{namespace}:{name}", kwargs={"client_secret": session.client_secret})
     return path + "?" + urlencode({"key": session.publishable_key})
 
 
-def _context(request, session, step):
+def _context(request: HttpRequest, session: AuthSession, step: int) -> dict[str, Any]:
     return {
         "session": session,
         "company_name": session.end_user.company_name,
@@ -101,21 +109,21 @@ def _context(request, session, step):
 
 @config.require_enabled
 @require_GET
-def download_step(request, client_secret):
-    session, error = _load(request, client_secret)
-    if error:
-        return error
+def download_step(request: HttpRequest, client_secret: str) -> HttpResponse:
+    session = _load(request, client_secret)
+    if isinstance(session, HttpResponse):
+        return session
     sessions.start(session)
     return render(request, "conductor_sandbox/flow_download.html", _context(request, session, 1))
 
 
 @config.require_enabled
 @require_GET
-def qwc_file(request, client_secret):
-    session, error = _load(request, client_secret)
-    if error:
-        return error
-    namespace = request.resolver_match.namespace
+def qwc_file(request: HttpRequest, client_secret: str) -> HttpResponse:
+    session = _load(request, client_secret)
+    if isinstance(session, HttpResponse):
+        return session
+    namespace = _namespace(request)
     content = qwc.build(
         app_name=f"Conductor sandbox ({session.end_user.company_name})",
         # Nothing speaks the Web Connector's SOAP protocol here: the outcome buttons stand in.
@@ -133,28 +141,28 @@ def qwc_file(request, client_secret):
 
 @config.require_enabled
 @require_GET
-def password_step(request, client_secret):
-    session, error = _load(request, client_secret)
-    if error:
-        return error
+def password_step(request: HttpRequest, client_secret: str) -> HttpResponse:
+    session = _load(request, client_secret)
+    if isinstance(session, HttpResponse):
+        return session
     return render(request, "conductor_sandbox/flow_password.html", _context(request, session, 2))
 
 
 @config.require_enabled
 @require_GET
-def authorize_step(request, client_secret):
-    session, error = _load(request, client_secret)
-    if error:
-        return error
+def authorize_step(request: HttpRequest, client_secret: str) -> HttpResponse:
+    session = _load(request, client_secret)
+    if isinstance(session, HttpResponse):
+        return session
     return render(request, "conductor_sandbox/flow_authorize.html", _context(request, session, 3))
 
 
 @config.require_enabled
 @require_POST
-def complete(request, client_secret):
-    session, error = _load(request, client_secret)
-    if error:
-        return error
+def complete(request: HttpRequest, client_secret: str) -> HttpResponse:
+    session = _load(request, client_secret)
+    if isinstance(session, HttpResponse):
+        return session
     outcome = request.POST.get("outcome", "")
     if outcome not in sessions.OUTCOMES:
         return HttpResponse(_("Unknown outcome."), status=400, content_type="text/plain")

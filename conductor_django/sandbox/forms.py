@@ -47,5 +47,5 @@ class FailNextForm(forms.Form):
         label=_("Delay (ms) for delay and complete-late"), min_value=0, required=False, initial=0
     )
 
-    def clean_delay_ms(self):
+    def clean_delay_ms(self) -> int:
         return self.cleaned_data["delay_ms"] or 0

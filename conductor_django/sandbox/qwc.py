@@ -3,7 +3,16 @@
 from xml.etree import ElementTree
 
 
-def build(*, app_name, app_url, app_support, description, user_name, owner_id, file_id):
+def build(
+    *,
+    app_name: str,
+    app_url: str,
+    app_support: str,
+    description: str,
+    user_name: str,
+    owner_id: str,
+    file_id: str,
+) -> str:
     root = ElementTree.Element("QBWCXML")
     for tag, value in (
         ("AppName", app_name),

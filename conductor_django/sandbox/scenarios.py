@@ -12,17 +12,32 @@ A connection is in exactly one scenario (``models.Scenario``):
 """
 
 import time
+from collections.abc import Callable
+from typing import Literal, TypedDict
 
 from django.utils import timezone
 
 from ..client.catalog import HEALTH_CHECK_ERRORS, NOT_SET_UP_USER_MESSAGE
 from . import errors
-from .models import Scenario
+from .models import EndUser, IntegrationConnection, Scenario
 
 
-def _failure(name):
+class _Failure(TypedDict):
+    status: int
+    code: str
+    message: str
+    user_facing_message: str
+    integration_code: str | None
+
+
+class HealthCheckBody(TypedDict):
+    duration: int
+    status: Literal["ok"]
+
+
+def _failure(name: str) -> _Failure:
     status, code, _type, integration_code, message, user_facing = HEALTH_CHECK_ERRORS[name]
-    return dict(
+    return _Failure(
         status=status,
         code=code,
         message=message,
@@ -32,14 +47,14 @@ def _failure(name):
 
 
 # What Conductor answers in each failing state, from the catalog the client's tests share.
-_FAILURES = {
+_FAILURES: dict[str, _Failure] = {
     Scenario.QBD_NOT_RUNNING: _failure("qbd_not_running"),
     Scenario.NOT_ACTIVE: _failure("not_active"),
     Scenario.PERMISSION_DENIED: _failure("permission_denied"),
 }
 
 
-def not_set_up(end_user_id):
+def not_set_up(end_user_id: str) -> errors.ApiError:
     return errors.ApiError(
         409,
         "INTEGRATION_CONNECTION_NOT_SET_UP",
@@ -50,7 +65,11 @@ def not_set_up(end_user_id):
     )
 
 
-def health_check(end_user, connection, sleep=time.sleep):
+def health_check(
+    end_user: EndUser,
+    connection: IntegrationConnection | None,
+    sleep: Callable[[float], object] = time.sleep,
+) -> HealthCheckBody:
     """Run a health check against ``connection`` (None: never started); return the body or raise
     ``errors.ApiError``. Touches ``lastRequestAt`` / ``lastSuccessfulRequestAt`` like Conductor."""
     started = time.monotonic()
@@ -62,13 +81,13 @@ def health_check(end_user, connection, sleep=time.sleep):
     failure = _FAILURES.get(connection.scenario)
     if failure:
         type(connection).objects.filter(pk=connection.pk).update(last_request_at=now)
-        failure = dict(failure)
         raise errors.ApiError(
-            failure.pop("status"),
-            failure.pop("code"),
-            failure.pop("message"),
+            failure["status"],
+            failure["code"],
+            failure["message"],
             type=errors.INTEGRATION_CONNECTION_ERROR,
-            **failure,
+            user_facing_message=failure["user_facing_message"],
+            integration_code=failure["integration_code"],
         )
     type(connection).objects.filter(pk=connection.pk).update(
         last_request_at=now, last_successful_request_at=now

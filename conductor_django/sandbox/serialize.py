@@ -1,9 +1,42 @@
 """The sandbox's models as Conductor's JSON objects (exactly Conductor's keys)."""
 
+from typing import Literal, TypedDict
+
 from ..client.resources import format_timestamp
+from .models import AuthSession, EndUser, IntegrationConnection
 
 
-def connection(conn):
+class IntegrationConnectionObject(TypedDict):
+    id: str
+    objectType: Literal["integration_connection"]
+    createdAt: str
+    integrationSlug: str
+    lastRequestAt: str | None
+    lastSuccessfulRequestAt: str | None
+
+
+class EndUserObject(TypedDict):
+    id: str
+    objectType: Literal["end_user"]
+    createdAt: str
+    companyName: str
+    sourceId: str
+    email: str
+    integrationConnections: list[IntegrationConnectionObject]
+
+
+class AuthSessionObject(TypedDict):
+    id: str
+    objectType: Literal["auth_session"]
+    createdAt: str
+    endUserId: str
+    clientSecret: str
+    authFlowUrl: str
+    expiresAt: str
+    redirectUrl: str | None
+
+
+def connection(conn: IntegrationConnection) -> IntegrationConnectionObject:
     return {
         "id": conn.id,
         "objectType": "integration_connection",
@@ -14,7 +47,7 @@ def connection(conn):
     }
 
 
-def end_user(user):
+def end_user(user: EndUser) -> EndUserObject:
     return {
         "id": user.id,
         "objectType": "end_user",
@@ -26,7 +59,7 @@ def end_user(user):
     }
 
 
-def auth_session(session, auth_flow_url):
+def auth_session(session: AuthSession, auth_flow_url: str) -> AuthSessionObject:
     return {
         "id": session.id,
         "objectType": "auth_session",

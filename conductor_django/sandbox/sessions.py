@@ -1,17 +1,21 @@
 """What the hosted auth flow does to the sandbox's state, shared by the flow pages, the
 dashboard and ``control``."""
 
+from typing import Final, Literal
+
 from django.db import transaction
 from django.utils import timezone
 
-from .models import AuthSession, IntegrationConnection, Scenario
+from .models import AuthSession, EndUser, IntegrationConnection, Scenario
 
-CONNECT = "connect"
-WRONG_PERMISSION = "wrong_permission"
-ABANDON = "abandon"
-OUTCOMES = (CONNECT, WRONG_PERMISSION, ABANDON)
+#: What the tester picks at the end of the hosted flow.
+Outcome = Literal["connect", "wrong_permission", "abandon"]
+CONNECT: Final = "connect"
+WRONG_PERMISSION: Final = "wrong_permission"
+ABANDON: Final = "abandon"
+OUTCOMES: tuple[Outcome, ...] = (CONNECT, WRONG_PERMISSION, ABANDON)
 
-_SCENARIO_FOR_OUTCOME = {
+_SCENARIO_FOR_OUTCOME: dict[str, Scenario] = {
     CONNECT: Scenario.CONNECTED,
     # The user picked a QuickBooks permission other than "Yes, always; allow access even if
     # QuickBooks is not running": set up, but every later request is refused with 0x80040420.
@@ -22,19 +26,19 @@ _SCENARIO_FOR_OUTCOME = {
 class FlowUnavailable(Exception):
     """The session cannot be used: ``reason`` is ``expired`` or ``completed``."""
 
-    def __init__(self, reason):
+    def __init__(self, reason: Literal["expired", "completed"]) -> None:
         super().__init__(reason)
         self.reason = reason
 
 
-def ensure_connection(end_user):
+def ensure_connection(end_user: EndUser) -> IntegrationConnection:
     connection, _created = IntegrationConnection.objects.get_or_create(
         end_user=end_user, integration_slug="quickbooks_desktop"
     )
     return connection
 
 
-def check_usable(session):
+def check_usable(session: AuthSession) -> None:
     if session.status == AuthSession.COMPLETED:
         raise FlowUnavailable("completed")
     if session.is_expired():
@@ -42,7 +46,7 @@ def check_usable(session):
 
 
 @transaction.atomic
-def start(session):
+def start(session: AuthSession) -> None:
     """The user opened the flow: Conductor creates the connection record at this point."""
     check_usable(session)
     if session.started_at is None:
@@ -54,7 +58,7 @@ def start(session):
 
 
 @transaction.atomic
-def finish(session, outcome):
+def finish(session: AuthSession, outcome: str) -> AuthSession:
     if outcome not in OUTCOMES:
         raise ValueError(f"Unknown outcome {outcome!r}; expected one of {', '.join(OUTCOMES)}.")
     check_usable(session)

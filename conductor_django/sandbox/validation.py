@@ -1,10 +1,13 @@
 """Request body validation. Each failure is a 400 whose ``message`` names the field."""
 
 import json
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.http import HttpRequest
 
 from .errors import invalid
 
@@ -13,7 +16,20 @@ LINK_EXPIRY_MAX = 10080  # 7 days
 LINK_EXPIRY_DEFAULT = 30
 
 
-def json_object(request):
+class EndUserBody(TypedDict):
+    companyName: str
+    sourceId: str
+    email: str
+
+
+class AuthSessionBody(TypedDict):
+    publishableKey: str
+    endUserId: str
+    linkExpiryMins: int | float
+    redirectUrl: str | None
+
+
+def json_object(request: HttpRequest) -> dict[str, Any]:
     try:
         body = json.loads(request.body or b"")
     except (ValueError, UnicodeDecodeError):
@@ -23,7 +39,9 @@ def json_object(request):
     return body
 
 
-def _check_keys(body, required, optional=()):
+def _check_keys(
+    body: Mapping[str, Any], required: Sequence[str], optional: Sequence[str] = ()
+) -> None:
     unknown = sorted(set(body) - set(required) - set(optional))
     if unknown:
         names = ", ".join(f"`{name}`" for name in unknown)
@@ -33,7 +51,7 @@ def _check_keys(body, required, optional=()):
             raise invalid(f"The field `{name}` is required.")
 
 
-def _non_empty_string(body, name):
+def _non_empty_string(body: Mapping[str, Any], name: str) -> str:
     value = body[name]
     if not isinstance(value, str):
         raise invalid(f"The field `{name}` must be a string.")
@@ -42,10 +60,14 @@ def _non_empty_string(body, name):
     return value
 
 
-def end_user_body(request):
+def end_user_body(request: HttpRequest) -> EndUserBody:
     body = json_object(request)
     _check_keys(body, ("companyName", "sourceId", "email"))
-    data = {name: _non_empty_string(body, name) for name in ("companyName", "sourceId", "email")}
+    data: EndUserBody = {
+        "companyName": _non_empty_string(body, "companyName"),
+        "sourceId": _non_empty_string(body, "sourceId"),
+        "email": _non_empty_string(body, "email"),
+    }
     try:
         validate_email(data["email"])
     except ValidationError:
@@ -53,7 +75,7 @@ def end_user_body(request):
     return data
 
 
-def _link_expiry(value):
+def _link_expiry(value: object) -> int | float:
     # The OpenAPI types it as a number; booleans are ints in Python but not numbers in JSON.
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise invalid("The field `linkExpiryMins` must be a number.")
@@ -65,7 +87,7 @@ def _link_expiry(value):
     return value
 
 
-def _redirect_url(value):
+def _redirect_url(value: object) -> str:
     if not isinstance(value, str):
         raise invalid("The field `redirectUrl` must be a string.")
     try:
@@ -82,10 +104,10 @@ def _redirect_url(value):
     return value
 
 
-def auth_session_body(request):
+def auth_session_body(request: HttpRequest) -> AuthSessionBody:
     body = json_object(request)
     _check_keys(body, ("publishableKey", "endUserId"), ("linkExpiryMins", "redirectUrl"))
-    data = {
+    data: AuthSessionBody = {
         "publishableKey": _non_empty_string(body, "publishableKey"),
         "endUserId": _non_empty_string(body, "endUserId"),
         "linkExpiryMins": LINK_EXPIRY_DEFAULT,

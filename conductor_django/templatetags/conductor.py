@@ -16,24 +16,23 @@ and logs a warning when DEBUG is on. With the engine's ``string_if_invalid`` set
 did not resolve renders that marker instead, as ``{{ variable }}`` would.
 """
 
-from __future__ import annotations
-
 import logging
-from typing import Any
+from typing import Any, Final, cast
 
 from django import template
 from django.conf import settings
 from django.db.models import Model
 from django.http import HttpRequest
-from django.template.base import Parser, Token
+from django.template.base import Parser, Template, Token
 from django.template.context import Context
 from django.template.library import SimpleNode
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from ..connection import recorded_status
-from ..models import ConnectionStatus
+from ..models import ConductorEndUserMixin, ConnectionStatus
 from ..owners import can_manage, owner_model, resolve_owner
 
 register = template.Library()
@@ -41,7 +40,7 @@ logger = logging.getLogger("conductor_django.templatetags")
 Status = ConnectionStatus.Status
 
 MEMO = "_conductor_django_status"
-BUTTON_LABELS = {
+BUTTON_LABELS: dict[str, Promise] = {
     Status.CONNECTED: _("Manage QuickBooks Desktop connection"),
     Status.ERROR: _("Reconnect QuickBooks Desktop"),
     Status.NOT_SET_UP: _("Connect QuickBooks Desktop"),
@@ -60,14 +59,14 @@ class _RequestOwner:
         return "<the request's owner>"
 
 
-REQUEST_OWNER: Any = _RequestOwner()
+REQUEST_OWNER: Final = _RequestOwner()
 
 
 class _Invalid(str):
     """The engine's ``string_if_invalid`` marker, standing for an owner that did not resolve."""
 
 
-def _load(owner: Model) -> ConnectionStatus:
+def _load(owner: ConductorEndUserMixin) -> ConnectionStatus:
     # No end-user means no connection; an end-user never checked is simply unknown.
     return recorded_status(owner) or ConnectionStatus(
         end_user_id=owner.conductor_end_user_id or "",
@@ -75,7 +74,7 @@ def _load(owner: Model) -> ConnectionStatus:
     )
 
 
-def _memo(holder: Any) -> dict[Any, Any]:
+def _memo(holder: object) -> dict[object, Any]:
     memo = getattr(holder, MEMO, None)
     if memo is None:
         memo = {}
@@ -90,17 +89,18 @@ def _request(context: Context) -> HttpRequest | None:
     return context.get("request")
 
 
-def _request_owner(context: Context) -> Model | None:
+def _request_owner(context: Context) -> ConductorEndUserMixin | None:
     request = _request(context)
     if request is None or not getattr(request.user, "is_authenticated", False):
         return None
     memo = _memo(request)
     if "owner" not in memo:
         memo["owner"] = resolve_owner(request)
-    return memo["owner"]
+    owner: ConductorEndUserMixin | None = memo["owner"]
+    return owner
 
 
-def _invalid_marker(context: Context, value: Any) -> _Invalid | None:
+def _invalid_marker(context: Context, value: object) -> _Invalid | None:
     """The engine's ``string_if_invalid`` when ``value`` is what Django passed for a variable
     that did not resolve (with ``'%s'`` in the marker, filled with the variable's name)."""
     engine = getattr(context.template, "engine", None)
@@ -115,7 +115,7 @@ def _invalid_marker(context: Context, value: Any) -> _Invalid | None:
     return _Invalid(value) if matches else None
 
 
-def _describe(value: Any) -> str:
+def _describe(value: object) -> str:
     # What the warning says about the argument: its kind, never its value (a row's str() may
     # be a person's name or e-mail address).
     if value is None:
@@ -127,12 +127,14 @@ def _describe(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def _owner(context: Context, tag: str, owner: Any) -> Model | _Invalid | None:
+def _owner(context: Context, tag: str, owner: object) -> ConductorEndUserMixin | _Invalid | None:
     """The owner a tag shows: the request's when called with no argument, else the argument
     itself if it is a row of the owner model; anything else stands for no owner at all."""
     if owner is REQUEST_OWNER:
         return _request_owner(context)
-    if isinstance(owner, owner_model()) and owner.pk is not None:
+    # E007 reports an owner model without the mixin at start-up.
+    model = cast(type[ConductorEndUserMixin], owner_model())
+    if isinstance(owner, model) and owner.pk is not None:
         return owner
     if settings.DEBUG:
         logger.warning(
@@ -144,7 +146,7 @@ def _owner(context: Context, tag: str, owner: Any) -> Model | _Invalid | None:
     return _invalid_marker(context, owner)
 
 
-def status_of(context: Context, owner: Model | None) -> ConnectionStatus | None:
+def status_of(context: Context, owner: ConductorEndUserMixin | None) -> ConnectionStatus | None:
     """The owner's recorded status, loaded at most once per request (or per owner object)."""
     if owner is None:
         return None
@@ -152,10 +154,11 @@ def status_of(context: Context, owner: Model | None) -> ConnectionStatus | None:
     memo = _memo(_request(context) or context)
     if key not in memo:
         memo[key] = _load(owner)
-    return memo[key]
+    status: ConnectionStatus = memo[key]
+    return status
 
 
-def _may_manage(context: Context, owner: Model) -> bool:
+def _may_manage(context: Context, owner: ConductorEndUserMixin) -> bool:
     request = _request(context)
     if request is None:
         return True
@@ -163,25 +166,32 @@ def _may_manage(context: Context, owner: Model) -> bool:
     key = ("can_manage", owner._meta.label_lower, owner.pk)
     if key not in memo:
         memo[key] = can_manage(request, owner)
-    return memo[key]
+    manages: bool = memo[key]
+    return manages
 
 
 def _render(context: Context, template_name: str, values: dict[str, Any]) -> SafeString:
     # What an inclusion tag does, written out so that a tag can answer a marker instead.
     cache = context.render_context
     if template_name not in cache:
+        # A tag renders inside a template, so the context has one.
+        assert context.template is not None
         cache[template_name] = context.template.engine.get_template(template_name)
+    template: Template = cache[template_name]
     new_context = context.new(values)
     csrf_token = context.get("csrf_token")
     if csrf_token is not None:
         new_context["csrf_token"] = csrf_token
-    return cache[template_name].render(new_context)
+    return template.render(new_context)
 
 
 @register.simple_tag(takes_context=True)
-def conductor_status(context: Context, owner: Any = REQUEST_OWNER) -> Any:
+def conductor_status(
+    context: Context, owner: object = REQUEST_OWNER
+) -> ConnectionStatus | str | None:
     """The recorded status object: ``status``, ``label``, ``is_connected``, ``checked_at``,
-    ``error_code``, ``user_facing_message``. None when there is no owner."""
+    ``error_code``, ``user_facing_message``. None when there is no owner (the engine's
+    ``string_if_invalid`` marker for an owner variable that did not resolve)."""
     found = _owner(context, "conductor_status", owner)
     if isinstance(found, _Invalid):
         return found
@@ -213,7 +223,7 @@ def _conductor_status_tag(parser: Parser, token: Token) -> _StatusNode:
 
 
 @register.simple_tag(takes_context=True)
-def conductor_status_badge(context: Context, owner: Any = REQUEST_OWNER) -> str:
+def conductor_status_badge(context: Context, owner: object = REQUEST_OWNER) -> str:
     found = _owner(context, "conductor_status_badge", owner)
     if isinstance(found, _Invalid):
         return found
@@ -222,7 +232,7 @@ def conductor_status_badge(context: Context, owner: Any = REQUEST_OWNER) -> str:
 
 @register.simple_tag(takes_context=True)
 def conductor_connect_button(
-    context: Context, owner: Any = REQUEST_OWNER, next_url: str | None = None
+    context: Context, owner: object = REQUEST_OWNER, next_url: str | None = None
 ) -> str:
     """A link to the settings page; its label says what the user can do there."""
     found = _owner(context, "conductor_connect_button", owner)
@@ -244,7 +254,7 @@ def conductor_connect_button(
 
 
 @register.simple_tag(takes_context=True)
-def conductor_user_message(context: Context, owner: Any = REQUEST_OWNER) -> str:
+def conductor_user_message(context: Context, owner: object = REQUEST_OWNER) -> str:
     """Conductor's explanation of the last failure, or an empty string."""
     found = _owner(context, "conductor_user_message", owner)
     if isinstance(found, _Invalid):

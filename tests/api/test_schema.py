@@ -1,11 +1,20 @@
 import re
 from pathlib import Path
+from typing import get_args, get_type_hints
 
 import pytest
 from django.urls import URLPattern
 
 from conductor_django.api import codes, urls
+from conductor_django.api.errors import ErrorBody, ErrorDetail
+from conductor_django.api.representation import (
+    AuthSessionBody,
+    ConnectionStatusValue,
+    DisconnectedBody,
+    StatusBody,
+)
 from conductor_django.api.schema import document
+from conductor_django.models import ConnectionStatus
 
 from .conftest import url
 from .openapi import check
@@ -107,3 +116,29 @@ def test_the_rest_api_docs_list_every_code_with_its_statuses():
         assert code.code in rows, f"{code.code} is not in the table of docs/rest-api.md"
         statuses = {int(s) for s in re.findall(r"\d{3}", rows[code.code])}
         assert statuses == set(code.statuses), code.code
+
+
+@pytest.mark.parametrize(
+    ("name", "body_type"),
+    [
+        ("ConnectionStatus", StatusBody),
+        ("AuthSession", AuthSessionBody),
+        ("Disconnected", DisconnectedBody),
+    ],
+)
+def test_the_typed_bodies_match_the_document(name, body_type):
+    # Hosts type their use of the API with these TypedDicts: they must say what the API answers.
+    schema = document()["components"]["schemas"][name]
+    assert set(get_type_hints(body_type)) == set(schema["properties"])
+    assert body_type.__required_keys__ == set(schema["required"])
+
+
+def test_the_typed_error_body_matches_the_document():
+    error = document()["components"]["schemas"]["Error"]["properties"]["error"]
+    assert set(get_type_hints(ErrorDetail)) == set(error["properties"]) == set(error["required"])
+    assert set(get_type_hints(ErrorBody)) == {"error"}
+
+
+def test_the_status_literal_lists_every_status():
+    enum = document()["components"]["schemas"]["ConnectionStatus"]["properties"]["status"]["enum"]
+    assert set(get_args(ConnectionStatusValue)) == set(enum) == set(ConnectionStatus.Status.values)

@@ -4,12 +4,14 @@ import random
 import time
 
 import pytest
+from asgiref.sync import async_to_sync
+from django.test import AsyncClient
 
 from conductor_django.codat import catalog
 from conductor_django.codat.sandbox import control, faults
 from conductor_django.codat.sandbox.faults import DroppedConnection
 
-from .conftest import assert_error
+from .conftest import MOUNT, assert_error, basic
 
 pytestmark = pytest.mark.urls("tests.codat_sandbox.urls")
 
@@ -54,6 +56,16 @@ def test_faults_match_method_and_path_and_are_consumed(api):
 def test_drop_answers_nothing(api):
     control.fail_next(1, "drop")
     response = api.get("/companies")
+    with pytest.raises(DroppedConnection):
+        b"".join(response.streaming_content)
+    assert control.request_log()[-1]["status"] is None
+
+
+def test_drop_answers_nothing_under_asgi(db):
+    # An ASGI server hands over no socket to shut: the drop must still answer nothing usable.
+    control.fail_next(1, "drop")
+    get = async_to_sync(AsyncClient().get)
+    response = get(f"{MOUNT}/companies", headers={"Authorization": basic()})
     with pytest.raises(DroppedConnection):
         b"".join(response.streaming_content)
     assert control.request_log()[-1]["status"] is None

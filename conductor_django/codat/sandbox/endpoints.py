@@ -4,7 +4,7 @@ JSON body, an ``HttpResponse`` (the 204 of a company delete) or raises ``errors.
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -37,7 +37,7 @@ def _listing(
         raise errors.malformed_query(str(exc)) from None
 
 
-def _visible_companies() -> Any:
+def _visible_companies() -> QuerySet[Company]:
     return Company.objects.filter(Q(visible_at__isnull=True) | Q(visible_at__lte=timezone.now()))
 
 

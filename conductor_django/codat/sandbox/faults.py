@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.core.handlers.wsgi import WSGIRequest
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -135,7 +136,8 @@ def _never_finishes() -> Iterator[bytes]:
 
 def drop_connection(request: HttpRequest) -> HttpResponseBase:
     """Close the client's connection without a complete answer; return what the view returns."""
-    sock = _find_socket(request.environ)
+    # Only a WSGI server lets us reach its socket; under ASGI the stream below stands in.
+    sock = _find_socket(request.environ) if isinstance(request, WSGIRequest) else None
     if sock is not None:
         try:
             sock.shutdown(socket.SHUT_RDWR)

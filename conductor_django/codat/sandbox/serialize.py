@@ -2,6 +2,7 @@
 the sandbox hands out: Link pages, the company's hosted Link, branding assets."""
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -77,7 +78,7 @@ def connection(conn: Connection) -> JSON:
     )
 
 
-def _last_sync(connections: Iterable[Connection]) -> Any:
+def _last_sync(connections: Iterable[Connection]) -> datetime | None:
     times = [c.last_sync_at for c in connections if c.last_sync_at]
     return max(times) if times else None
 

@@ -87,6 +87,12 @@ def _finish(connection: Connection, now: datetime) -> None:
         )
 
 
+def _due(entered_at: datetime | None, seconds: float) -> datetime:
+    # A sync in progress always has the time it entered its state: start() and step() set it.
+    assert entered_at is not None
+    return entered_at + timedelta(seconds=seconds)
+
+
 def step(connection: Connection, now: datetime | None = None, *, force: bool = False) -> bool:
     """Move the sync on as far as time allows (``force``: exactly one state, now). Returns
     whether it moved."""
@@ -94,7 +100,7 @@ def step(connection: Connection, now: datetime | None = None, *, force: bool = F
     config = SandboxConfig.load()
     moved = False
     if connection.sync_status == catalog.QUEUED and not _waiting_for_connector(connection):
-        due = connection.sync_queued_at + timedelta(seconds=config.sync_queued_seconds)
+        due = _due(connection.sync_queued_at, config.sync_queued_seconds)
         if force or due <= now:
             # An offline connector that came online late starts fetching when it is seen.
             fetching_at = now if force or connection.integration.is_offline_connector else due
@@ -107,7 +113,7 @@ def step(connection: Connection, now: datetime | None = None, *, force: bool = F
             if force:
                 return moved
     if connection.sync_status == catalog.FETCHING:
-        due = connection.sync_fetching_at + timedelta(seconds=config.sync_fetching_seconds)
+        due = _due(connection.sync_fetching_at, config.sync_fetching_seconds)
         if force or due <= now:
             _finish(connection, now)
             moved = True
@@ -129,11 +135,9 @@ def next_due() -> datetime | None:
     times = []
     for connection in Connection.objects.filter(sync_status__in=IN_PROGRESS):
         if connection.sync_status == catalog.QUEUED and not _waiting_for_connector(connection):
-            times.append(connection.sync_queued_at + timedelta(seconds=config.sync_queued_seconds))
+            times.append(_due(connection.sync_queued_at, config.sync_queued_seconds))
         elif connection.sync_status == catalog.FETCHING:
-            times.append(
-                connection.sync_fetching_at + timedelta(seconds=config.sync_fetching_seconds)
-            )
+            times.append(_due(connection.sync_fetching_at, config.sync_fetching_seconds))
     return min(times) if times else None
 
 

@@ -8,7 +8,7 @@ import requests
 
 from .. import catalog, shapes
 from ..query import compile_query
-from .fake import JSON, _Refused
+from .fake import JSON, Answer, _Refused
 
 if TYPE_CHECKING:
     from .fake import FakeCodat
@@ -21,11 +21,11 @@ _DATA_STATUS = re.compile(r"^/companies/(?P<company>[^/]+)/dataStatus$")
 _INTEGRATION = re.compile(r"^/integrations/(?P<key>[^/]+)(?P<branding>/branding)?$")
 
 
-def _ok(body: Any, status: int = 200) -> Any:
+def _ok(body: Any, status: int = 200) -> Answer:
     return status, {"Content-Type": "application/json"}, "" if body is None else json.dumps(body)
 
 
-def _create_company(fake: "FakeCodat", payload: JSON) -> Any:
+def _create_company(fake: "FakeCodat", payload: JSON) -> Answer:
     name = payload.get("name")
     if not isinstance(name, str) or not _NAME_FORBIDDEN.sub("", name).strip():
         raise _Refused(400, "The field `name` is required.")
@@ -44,7 +44,7 @@ def _create_company(fake: "FakeCodat", payload: JSON) -> Any:
     return _ok(company)
 
 
-def _create_connection(fake: "FakeCodat", company_id: str, payload: JSON) -> Any:
+def _create_connection(fake: "FakeCodat", company_id: str, payload: JSON) -> Answer:
     fake.visible_company(company_id)
     key = payload.get("platformKey")
     entry = catalog.integration(key) if isinstance(key, str) else None
@@ -69,7 +69,7 @@ def _create_connection(fake: "FakeCodat", company_id: str, payload: JSON) -> Any
     return _ok(fake.add_connection(company_id, key))
 
 
-def _connection(fake: "FakeCodat", method: str, ids: dict[str, str], payload: JSON) -> Any:
+def _connection(fake: "FakeCodat", method: str, ids: dict[str, str], payload: JSON) -> Answer:
     connection = fake.connection_of(ids["company"], ids["connection"])
     if method == "GET":
         return _ok(fake.connection_json(connection["id"]))
@@ -89,7 +89,7 @@ def _connection(fake: "FakeCodat", method: str, ids: dict[str, str], payload: JS
     raise _Refused(405, "Method not allowed.")
 
 
-def _data_status(fake: "FakeCodat", company_id: str) -> Any:
+def _data_status(fake: "FakeCodat", company_id: str) -> Answer:
     fake.visible_company(company_id)
     result: JSON = {}
     for connection in fake.connections.values():
@@ -108,7 +108,7 @@ def _data_status(fake: "FakeCodat", company_id: str) -> Any:
     return _ok(result)
 
 
-def _integration(key: str, branding: bool) -> Any:
+def _integration(key: str, branding: bool) -> Answer:
     entry = catalog.integration(key)
     if entry is None:
         raise _Refused(404, catalog.integration_not_found(key))
@@ -120,7 +120,9 @@ def _integration(key: str, branding: bool) -> Any:
 _STATIC = "https://static.codat.io/public/officialLogos"
 
 
-def route(fake: "FakeCodat", method: str, path: str, params: dict[str, str], payload: Any) -> Any:
+def route(
+    fake: "FakeCodat", method: str, path: str, params: dict[str, str], payload: Any
+) -> Answer:
     if not isinstance(payload, dict):
         raise ValueError("not an object")
     if path == "/companies" and method == "POST":

@@ -20,6 +20,8 @@ from .. import catalog, shapes
 from ..query import QueryError
 
 JSON = dict[str, Any]
+#: What a ``responses`` callback answers: status, headers, body.
+Answer = tuple[int, dict[str, str], str]
 DEFAULT_BASE_URL = "https://api.codat.io"
 LINK_BASE = "https://link-api.codat.io"
 # ``outage(401)`` stands for a revoked key.
@@ -210,7 +212,9 @@ class FakeCodat:
 
     @property
     def calls(self) -> list[tuple[str, str]]:
-        return [(c.request.method or "", urlsplit(c.request.url).path) for c in self.mock.calls]
+        return [
+            (c.request.method or "", urlsplit(c.request.url or "").path) for c in self.mock.calls
+        ]
 
     def count(self, method: str, path_suffix: str) -> int:
         return sum(1 for m, p in self.calls if m == method and p.endswith(path_suffix))
@@ -261,7 +265,7 @@ class FakeCodat:
 
     # Answering
 
-    def _dispatch(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+    def _dispatch(self, request: requests.PreparedRequest) -> Answer:
         if (outage := self._take_outage()) is not None:
             return self._fail(outage)
         expected = base64.b64encode(self.api_key.encode()).decode() if self.api_key else None
@@ -275,8 +279,8 @@ class FakeCodat:
             payload = json.loads(body) if isinstance(body, bytes | str) and body else {}
             return self._route(request.method or "GET", path, params, payload)
         except _Refused as refused:
-            body = shapes.error_body(refused.status, refused.error, service=refused.service)
-            return self._body(refused.status, body)
+            error = shapes.error_body(refused.status, refused.error, service=refused.service)
+            return self._body(refused.status, error)
         except (QueryError, shapes.PagingError) as exc:
             return self._body(
                 400, shapes.error_body(400, str(exc), service=catalog.CLIENTS_SERVICE)
@@ -285,7 +289,7 @@ class FakeCodat:
             return self._body(400, shapes.error_body(400, catalog.BAD_REQUEST))
 
     @staticmethod
-    def _body(status: int, body: Any, headers: dict[str, str] | None = None) -> Any:
+    def _body(status: int, body: Any, headers: dict[str, str] | None = None) -> Answer:
         return status, {"Content-Type": "application/json", **(headers or {})}, json.dumps(body)
 
     def _take_outage(self) -> JSON | None:
@@ -298,7 +302,7 @@ class FakeCodat:
                 self._outages.pop(0)
         return outage
 
-    def _fail(self, outage: JSON) -> Any:
+    def _fail(self, outage: JSON) -> Answer:
         status = outage["status"]
         if status == "network":
             raise requests.ConnectionError("Connection reset by peer (fake outage)")
@@ -310,7 +314,7 @@ class FakeCodat:
         text = _OUTAGE_TEXTS.get(status, catalog.INTERNAL_ERROR)
         return self._body(status, shapes.error_body(status, text), headers)
 
-    def _route(self, method: str, path: str, params: dict[str, str], payload: Any) -> Any:
+    def _route(self, method: str, path: str, params: dict[str, str], payload: Any) -> Answer:
         from ._routes import route
 
         return route(self, method, path, params, payload)

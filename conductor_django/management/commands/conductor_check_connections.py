@@ -1,11 +1,12 @@
 from datetime import timedelta
+from typing import Any
 
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, CommandParser
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from ... import bulk
-from ...models import ConnectionStatus
+from ...models import ConductorEndUserMixin, ConnectionStatus
 from ..base import OwnerCommand, Progress
 
 DEFAULT_STALE_AFTER = 60 * 60
@@ -18,10 +19,10 @@ OUTCOMES = (
 )
 
 
-def _explain(outcome, detail):
+def _explain(outcome: str, detail: ConnectionStatus | BaseException | None) -> str:
     if outcome == "failed":
         return str(detail)
-    if detail is None:  # in progress
+    if not isinstance(detail, ConnectionStatus):  # in progress: no detail
         return ""
     return detail.error_code or detail.user_facing_message
 
@@ -36,7 +37,7 @@ class Command(OwnerCommand):
         "exit status is 1 only when Conductor could not be reached for some owner."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         which = parser.add_mutually_exclusive_group()
         which.add_argument(
             "--stale-after",
@@ -55,11 +56,17 @@ class Command(OwnerCommand):
         self.add_concurrency_argument(parser)
 
     def handle(
-        self, *args, model=None, concurrency=4, stale_after=None, check_all=False, **options
-    ):
-        model = self.owner_model(model)
+        self,
+        *args: Any,
+        model: str | None = None,
+        concurrency: int = 4,
+        stale_after: int | None = None,
+        check_all: bool = False,
+        **options: Any,
+    ) -> None:
+        owner_model = self.owner_model(model)
         self.check_concurrency(concurrency)
-        owners = model._default_manager.filter(conductor_end_user_id__isnull=False)
+        owners = owner_model._default_manager.filter(conductor_end_user_id__isnull=False)
         if not check_all:
             if stale_after is None or stale_after < 0:
                 raise CommandError("--stale-after must be 0 or more seconds.")
@@ -69,19 +76,24 @@ class Command(OwnerCommand):
             )
             owners = owners.exclude(Exists(fresh))
         total = owners.count()
-        without = model._default_manager.filter(conductor_end_user_id__isnull=True).count()
+        without = owner_model._default_manager.filter(conductor_end_user_id__isnull=True).count()
         progress = Progress(total, self.stderr, "Checked")
+        model_label = owner_model._meta.label
 
-        def report(owner, outcome, detail):
+        def report(
+            owner: ConductorEndUserMixin,
+            outcome: str,
+            detail: ConnectionStatus | BaseException | None,
+        ) -> None:
             progress.step()
             if outcome in {"error", "failed"} or options["verbosity"] >= 2:
-                line = f"{model._meta.label} {owner.pk} ({owner.conductor_end_user_id}): {outcome}"
+                line = f"{model_label} {owner.pk} ({owner.conductor_end_user_id}): {outcome}"
                 self.stdout.write(f"{line} {_explain(outcome, detail)}".rstrip())
 
         totals = bulk.check_connections(owners, concurrency=concurrency, on_result=report)
         parts = [f"{totals[key]} {label}" for key, label in OUTCOMES if totals[key]]
         self.stdout.write(
-            f"Checked {total} {model._meta.verbose_name_plural}: "
+            f"Checked {total} {owner_model._meta.verbose_name_plural}: "
             + ("; ".join(parts) or "nothing to do")
             + "."
         )

@@ -1,7 +1,8 @@
 import smtplib
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, CommandParser
 from django.db.models import Q
 from django.utils import timezone
 
@@ -9,6 +10,7 @@ from ...client import ConductorError
 from ...conf import MAX_LINK_EXPIRY_MINUTES, MIN_LINK_EXPIRY_MINUTES
 from ...emails import deliver_connection_link, expiry_minutes_or_default, owner_email
 from ...provisioning import ProvisioningInProgress
+from ...types import OwnerT
 from ..base import OwnerCommand
 
 
@@ -20,7 +22,7 @@ class Command(OwnerCommand):
         "only emailed and never printed, unless --print-url is given."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "owner",
             help=(
@@ -53,9 +55,16 @@ class Command(OwnerCommand):
         )
         self.add_model_argument(parser)
 
-    def handle(self, *args, owner, to=None, expiry_minutes=None, print_url=False, **options):
+    def handle(
+        self,
+        *args: Any,
+        to: str | None = None,
+        expiry_minutes: int | None = None,
+        print_url: bool = False,
+        **options: Any,
+    ) -> None:
         model = self.owner_model(options.get("model"))
-        owner = self.find_owner(model, owner)
+        owner = self.find_owner(model, options["owner"])
         try:
             minutes = expiry_minutes_or_default(expiry_minutes)
         except ValueError as exc:
@@ -86,7 +95,7 @@ class Command(OwnerCommand):
             )
             self.stdout.write(link.auth_flow_url)
 
-    def find_owner(self, model, identifier):
+    def find_owner(self, model: type[OwnerT], identifier: str) -> OwnerT:
         lookups = Q(conductor_end_user_id=identifier)
         try:
             model._meta.pk.to_python(identifier)
