@@ -192,9 +192,11 @@ class _Attempt:
 def _ambiguous(error: BaseException) -> bool:
     """Whether a ``POST /end-users`` that failed with ``error`` may still create the end-user:
     anything but Conductor's own 4xx answer (it refused the request, or a 429 that it did not
-    process). A connection error counts, as the client cannot always tell whether it was sent."""
+    process) and a request that never left (a refused connection: Conductor was not reached)."""
     if isinstance(error, ConductorAPIError):
         return (error.http_status_code or 500) >= 500
+    if isinstance(error, ConductorError):
+        return error.request_sent
     return True
 
 

@@ -57,6 +57,10 @@ class ProviderError(Exception):
 
     _attributes: ClassVar[frozenset[str]] = frozenset({"retry_after"})
     retry_after: float | None = None
+    #: False only when the request provably never left this machine (connection refused, connect
+    #: time-out): even a create cannot have happened. An answer, a read time-out or a dropped
+    #: connection leave it True.
+    request_sent: bool = True
 
     def __init__(self, message: str, **attributes: Any) -> None:
         super().__init__(message)
@@ -300,6 +304,7 @@ class Transport:
             else:
                 retry = idempotent
             error = self._errors.network_error(exc)
+            error.request_sent = not never_sent(exc)
             raise _Failed(error, retry=retry, wait=None, method=method, path=path) from None
         if 200 <= response.status_code < 300:
             return response

@@ -200,9 +200,11 @@ class Project:
             "CONDUCTOR_SECRET_KEY": "sk_conductor_deploy_check_0123456789",
             "CONDUCTOR_PUBLISHABLE_KEY": "pk_conductor_deploy_check_0123456789",
         }
+        # A production environment has the real keys and no sandbox address.
+        deploy_env = {k: v for k, v in self.env.items() if k != "CONDUCTOR_BASE_URL"}
         completed = subprocess.run(
             ["python", "manage.py", "check", "--deploy"],
-            cwd=self.folder, env={**self.env, **env}, text=True, capture_output=True,
+            cwd=self.folder, env={**deploy_env, **env}, text=True, capture_output=True,
         )  # fmt: skip
         output = completed.stdout + completed.stderr
         self.log.write("$ manage.py check --deploy (deploy-like settings)\n" + output)

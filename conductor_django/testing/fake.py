@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import requests
 import responses
+from urllib3.exceptions import NewConnectionError
 
 from ..client.catalog import (
     GENERIC_USER_MESSAGE,
@@ -88,7 +89,8 @@ class FakeConductor:
 
     def outage(self, status=503, times=None, retry_after=None, method=None, path=None):
         """The next ``times`` calls (all, if None) fail with ``status``: an HTTP status, or
-        ``"network"`` (a dropped connection), ``"timeout"`` (no answer in time) or ``"html"``
+        ``"network"`` (a dropped connection), ``"refused"`` (Conductor not reached at all: the
+        request never left), ``"timeout"`` (no answer in time) or ``"html"``
         (a proxy's HTML 502 page). ``method`` and ``path`` (relative to the API root, e.g.
         ``"/end-users"``) restrict it to the calls they match."""
         self._outages.append(
@@ -171,6 +173,10 @@ class FakeConductor:
         status = outage["status"]
         if status == "network":
             raise requests.ConnectionError("Connection reset by peer (fake outage)")
+        if status == "refused":
+            # What urllib3 raises when nothing listens: the request provably never left.
+            refused = NewConnectionError(None, "Connection refused (fake outage)")
+            raise requests.ConnectionError(refused)
         if status == "timeout":
             raise requests.ReadTimeout("Read timed out (fake outage)")
         if status == "html":

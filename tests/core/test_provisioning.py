@@ -2,6 +2,7 @@
 
 import json
 import os
+import socket
 import threading
 import time
 from datetime import timedelta
@@ -235,6 +236,39 @@ def test_a_create_conductor_refused_holds_nothing(
     claim = claim_of(unprovisioned_user)
     assert claim.lease_expires_at is None
     assert claim.may_exist_upstream is False
+
+
+def test_a_create_that_never_left_holds_nothing(settings, unprovisioned_user, fake_conductor):
+    # Conductor not running at all (a newcomer's `createsuperuser` before `runserver`): the
+    # connection is refused, so the create cannot have happened and nothing waits for it.
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    conductor_settings(settings, API_BASE_URL=f"http://127.0.0.1:{port}/v1", MAX_RETRIES=0)
+    fake_conductor.stop()
+
+    with pytest.raises(errors.NetworkError) as refused:
+        ensure_end_user(unprovisioned_user)
+
+    assert refused.value.request_sent is False
+    claim = claim_of(unprovisioned_user)
+    assert claim.lease_expires_at is None
+    assert claim.may_exist_upstream is False
+    # Once Conductor answers, the very next attempt creates it: no grace period to sit out.
+    conductor_settings(settings, API_BASE_URL=fake_conductor.base_url)
+    fake_conductor.start()
+    assert ensure_end_user(unprovisioned_user) == unprovisioned_user.conductor_end_user_id
+    assert fake_conductor.count("POST", "/end-users") == 1
+
+
+def test_the_fake_can_refuse_the_connection_too(unprovisioned_user, fake_conductor):
+    fake_conductor.outage("refused", times=3, method="POST", path="/end-users")
+
+    with pytest.raises(errors.NetworkError):
+        ensure_end_user(unprovisioned_user)
+
+    assert claim_of(unprovisioned_user).lease_expires_at is None
+    assert ensure_end_user(unprovisioned_user) == unprovisioned_user.conductor_end_user_id
 
 
 def test_create_after_5xx_checks_for_an_existing_end_user_first(rsps, settings, unprovisioned_user):
