@@ -16,11 +16,12 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model
 from django.utils import timezone
 
 from ..transport import ProviderError
-from .logs import moment
+from .logs import moment, owner_label
 from .owners import is_owner_model
 from .provisioning import Provisioner, ProvisioningInProgress
 from .tasks_compat import task_backends
@@ -105,6 +106,18 @@ class ProvisioningTask:
         args = (model_label, pk)
         try:
             return self.ensure(owner)
+        except ImproperlyConfigured as exc:
+            # A key not set yet (check W002 / conductor_codat.W001 says so at start-up): one
+            # line, not a traceback per sign-up; retrying cannot help until it is set.
+            self.logger.warning(
+                "Not creating the %s %s of %s: %s Once it is set, %s.",
+                self.provisioner.provider,
+                self.provisioner.resource,
+                owner_label(owner),
+                exc,
+                self.recovery,
+            )
+            return None
         except ProvisioningInProgress as exc:
             self._held(task_obj, exc, attempt, args)
             return None
