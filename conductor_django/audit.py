@@ -36,9 +36,10 @@ __all__ = [
 
 def _pk(model: type[Model], source_id: str) -> object | None:
     try:
-        return model._meta.pk.to_python(source_id) if model._meta.pk else None
+        found: object = model._meta.pk.to_python(source_id)
     except (ValidationError, TypeError, ValueError):
         return None
+    return found
 
 
 DIRECTORY: core.Directory[EndUser] = core.Directory(

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
@@ -31,6 +32,12 @@ from .common import ActionPermissions, check_owner_and_report, failure_text, lin
 
 logger = logging.getLogger("conductor_django.admin")
 Status = ConnectionStatus.Status
+
+if TYPE_CHECKING:
+    # What the mixin is mixed into: the host's ModelAdmin.
+    _Host = core.ModelAdmin
+else:
+    _Host = object
 
 
 class SendLinkForm(forms.Form):
@@ -63,7 +70,7 @@ class SendLinkForm(forms.Form):
         return send_to
 
 
-class ConductorOwnerAdminMixin(ActionPermissions):
+class ConductorOwnerAdminMixin(ActionPermissions, _Host):
     """Conductor actions and the connection's status for a host's owner admin (user or
     organization). Set ``conductor_actions`` to a subset of the names below to offer fewer.
 
@@ -84,19 +91,19 @@ class ConductorOwnerAdminMixin(ActionPermissions):
     # ``action_location`` is Django 6.1's (ActionLocation); before it, actions were tuples.
     def get_actions(self, request: HttpRequest, action_location: Any = None) -> dict[str, Any]:
         location = {} if action_location is None else {"action_location": action_location}
-        actions: dict[str, Any] = super().get_actions(request, **location)  # type: ignore[misc]
+        actions: dict[str, Any] = super().get_actions(request, **location)
         return core.owner_actions(self, request, actions, self.conductor_actions, location)
 
     # The change page shows the recorded connection (no network call) below the host's fields.
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        fields = list(super().get_readonly_fields(request, obj))  # type: ignore[misc]
+        fields = list(super().get_readonly_fields(request, obj))
         if obj is not None:
             fields += [name for name in self.conductor_fields if name not in fields]
         return fields
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
-        fieldsets = super().get_fieldsets(request, obj)  # type: ignore[misc]
+        fieldsets = super().get_fieldsets(request, obj)
         if obj is None:
             return fieldsets
         return core.with_section(fieldsets, _("QuickBooks Desktop"), self.conductor_fields)
@@ -193,7 +200,10 @@ class ConductorOwnerAdminMixin(ActionPermissions):
             return
         try:
             record = emails.send_connection_link(
-                owner, to=to, issued_by=request.user, expiry_minutes=options["expiry_minutes"]
+                owner,
+                to=to,
+                issued_by=cast(AbstractBaseUser, request.user),
+                expiry_minutes=options["expiry_minutes"],
             )
         except ProvisioningInProgress:
             text = gettext(

@@ -22,7 +22,8 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ..core import admin as core
@@ -61,7 +62,11 @@ def refresh_and_report(model_admin: Any, request: HttpRequest, owner: Model) -> 
     if outcome == "refreshed":
         linked = sum(1 for row in detail if row.is_linked)
         values.update(count=len(detail), linked=linked)
-        text = gettext("%(owner)s: %(count)s connections, %(linked)s connected.")
+        text = ngettext(
+            "%(owner)s: %(count)s connection, %(linked)s connected.",
+            "%(owner)s: %(count)s connections, %(linked)s connected.",
+            len(detail),
+        )
         level = messages.SUCCESS
     elif outcome == "in_progress":
         text = gettext(
@@ -117,7 +122,7 @@ class CodatOwnerAdminMixin(CodatPermissions, _Host):
         if not rows:
             return gettext("No connections.")
         return format_html_join(
-            format_html("<br>"),
+            mark_safe("<br>"),
             "{}: {}{}",
             (
                 (

@@ -111,7 +111,8 @@ def _sync(owner: Model, company: str, client: CodatClient) -> _Listed:
             logger.info("No data status for %s this time: %s", owner_label(owner), exc)
         else:
             data_status.apply(linked, statuses, asked_at)
-    _cache().set(_refreshed_key(owner), asked_at.timestamp(), REFRESH_SECONDS * 60)
+    # When it finished: callers that asked while it ran take its result (single flight).
+    _cache().set(_refreshed_key(owner), timezone.now().timestamp(), REFRESH_SECONDS * 60)
     return found
 
 

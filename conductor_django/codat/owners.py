@@ -51,9 +51,10 @@ def pk_for(model: type[Model], value: str) -> object | None:
     if not sep or label != model._meta.label_lower or model._meta.pk is None:
         return None
     try:
-        return model._meta.pk.to_python(unquote(pk))
+        found: object = model._meta.pk.to_python(unquote(pk))
     except Exception:  # ValidationError, TypeError, ValueError: not a key of this model
         return None
+    return found
 
 
 def company_fields(owner: Model) -> CompanyFields:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Model, QuerySet
@@ -99,7 +100,7 @@ def apply(
     """Record ``connection`` as Codat described it at ``fact_at``; returns the row. A fact older
     than the row's newest changes nothing."""
     error = _latest_active(connection.data_connection_errors)
-    values = {
+    values: dict[str, Any] = {
         "company_id": company_id,
         "platform_name": connection.platform_name,
         "source_type": connection.source_type,

@@ -3,6 +3,7 @@ pending, not connected. Built from the records only (no network)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -36,11 +37,12 @@ class Summary:
         """The connection that speaks for the owner: a Linked accounting one, else any Linked
         one, else one that needs attention, else the newest."""
         rows = self.connections
-        for test in (
+        tests: tuple[Callable[[CodatConnection], bool], ...] = (
             lambda r: r.is_linked and r.is_accounting,
             lambda r: r.is_linked,
             lambda r: r.needs_reconnect,
-        ):
+        )
+        for test in tests:
             found = [r for r in rows if test(r)]
             if found:
                 return found[-1]

@@ -42,6 +42,11 @@ class Nouns:
 class OwnerCommand(BaseCommand):
     nouns: Nouns
 
+    def records(self, count: int, extra: bool = False) -> str:
+        """``3 end-users``, ``1 extra company``: a count of the provider's records."""
+        nouns, prefix = self.nouns, "extra " if extra else ""
+        return plural(count, prefix + nouns.record, prefix + nouns.records)
+
     def add_model_argument(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--model",
@@ -219,14 +224,14 @@ class SyncCommand(OwnerCommand, Generic[R]):
             failed = self._delete(found, dry_run)
             if failed:
                 problems.append(
-                    f"{plural(failed, 'extra ' + nouns.record)} could not be deleted; run the "
+                    f"{self.records(failed, extra=True)} could not be deleted; run the "
                     "command again to retry."
                 )
         elif found.duplicates:
             extras = sum(len(duplicate.extras) for duplicate in found.duplicates)
             self.stdout.write(
                 f"Run again with --delete-duplicates to delete the "
-                f"{plural(extras, 'extra ' + nouns.record)}; it keeps any younger than "
+                f"{self.records(extras, extra=True)}; it keeps any younger than "
                 "CREATE_GRACE_SECONDS or stored on a row."
             )
         if problems:
@@ -258,7 +263,7 @@ class SyncCommand(OwnerCommand, Generic[R]):
 
         totals = self.sync(missing, concurrency, report, listed)
         line = (
-            f"Created {plural(totals['created'], nouns.record)}; {totals['failed']} failed; "
+            f"Created {self.records(totals['created'])}; {totals['failed']} failed; "
             f"{totals['in_progress']} being created by another worker."
         )
         if totals["held"]:
@@ -272,7 +277,7 @@ class SyncCommand(OwnerCommand, Generic[R]):
     def _report(self, model: type[Model], found: Audit[R]) -> None:
         nouns = self.nouns
         singular, plural_name = self.names
-        has = f"{nouns.provider} has {plural(found.listed, nouns.record)}"
+        has = f"{nouns.provider} has {self.records(found.listed)}"
         if found.clean:
             self.stdout.write(
                 f"{has}: no {singular} has more than one, and each matches a {singular}."
@@ -321,7 +326,7 @@ class SyncCommand(OwnerCommand, Generic[R]):
                 )
 
         totals = self.delete_extras(found.duplicates, dry_run, report)
-        extras = plural(totals["deleted"], "extra " + nouns.record)
+        extras = self.records(totals["deleted"], extra=True)
         if dry_run:
             self.stdout.write(
                 f"Would delete {extras} and keep {totals['kept']}; nothing was deleted (--dry-run)."

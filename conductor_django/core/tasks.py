@@ -13,7 +13,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
@@ -27,13 +27,14 @@ from .provisioning import Provisioner, ProvisioningInProgress
 from .tasks_compat import task_backends
 
 
-class Enqueueable(Protocol):
-    """A task of Django's Tasks framework (or of the backport), as far as we use one."""
+if TYPE_CHECKING:
+    # Checked against the backport, as ``tasks_compat`` is.
+    from django_tasks.base import Task
 
-    @property
-    def name(self) -> str: ...
-
-    def using(self, **options: Any) -> Any: ...
+    #: A task of Django's Tasks framework (or of the backport), whatever it takes.
+    Enqueueable: TypeAlias = Task[..., Any]
+else:
+    Enqueueable = Any
 
 
 def backoff(attempt: int) -> timedelta:

@@ -24,6 +24,34 @@ from ...core.api.codes import (
 )
 from ..outcomes import MESSAGES, Problem
 
+__all__ = [
+    "ACCOUNTING_CONNECTED",
+    "ALL",
+    "AUTHENTICATION_FAILED",
+    "BY_PROBLEM",
+    "CODAT_ERROR",
+    "CODAT_UNAVAILABLE",
+    "CONNECTION_NOT_FOUND",
+    "INTERNAL_ERROR",
+    "INVALID_REDIRECT_URL",
+    "INVALID_REQUEST",
+    "METHOD_NOT_ALLOWED",
+    "NOT_ACCEPTABLE",
+    "NOT_ALLOWED",
+    "NOT_AUTHENTICATED",
+    "NOT_FOUND",
+    "NOT_LINKED",
+    "NO_OWNER",
+    "PERMISSION_DENIED",
+    "PROVISIONING_IN_PROGRESS",
+    "REQUEST_ERROR",
+    "THROTTLED",
+    "UNKNOWN_PLATFORM",
+    "UNSUPPORTED_MEDIA_TYPE",
+    "ErrorCode",
+    "for_status",
+]
+
 NOT_ALLOWED = ErrorCode(
     "NOT_ALLOWED",
     (403,),

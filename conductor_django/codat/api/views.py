@@ -168,7 +168,9 @@ class RefreshView(CodatAPIView):
         label, pk = owner._meta.label, owner.pk
         enqueue(refresh_owner_connections, label, pk if isinstance(pk, int | str) else str(pk))
         body: QueuedBody = {"queued": True}
-        location = reverse(f"{request.resolver_match.namespace}:connections")
+        match = request.resolver_match
+        namespace = match.namespace if match is not None else "conductor_codat_api"
+        location = reverse(f"{namespace}:connections")
         return Response(
             body,
             status=status.HTTP_202_ACCEPTED,
