@@ -8,8 +8,8 @@ import smtplib
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib import admin, messages
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse

@@ -26,7 +26,6 @@ from .owners import is_owner_model
 from .provisioning import Provisioner, ProvisioningInProgress
 from .tasks_compat import task_backends
 
-
 if TYPE_CHECKING:
     # Checked against the backport, as ``tasks_compat`` is.
     from django_tasks.base import Task
