@@ -4,6 +4,7 @@ error shape, never a 500 for Codat's."""
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from conductor_django.codat.api.codes import ALL
 from conductor_django.codat.api.schema import document
@@ -193,3 +194,53 @@ def test_the_document_covers_the_routes_and_every_code(client):
         ]["code"].get("enum", [])
     }
     assert documented == {code.code for code in ALL}
+
+
+def test_the_user_words_are_in_the_request_language(codat, api, owner, settings):
+    middleware = list(settings.MIDDLEWARE)
+    middleware.insert(
+        middleware.index("django.middleware.common.CommonMiddleware"),
+        "django.middleware.locale.LocaleMiddleware",
+    )
+    settings.MIDDLEWARE = middleware
+    codat.add_connection(owner.codat_company_id, "gbol", status="Linked")
+
+    response = api.post(
+        url("connections"),
+        {"platformKey": "qhyg"},
+        content_type="application/json",
+        headers={"Accept-Language": "fr"},
+    )
+
+    message = error_of(response)["userFacingMessage"]
+    translation.activate("en")  # LocaleMiddleware leaves the request's language active
+    assert message.startswith("Votre compte est déjà connecté à un logiciel comptable.")
+    assert "déconnecte Xero" in message
+
+
+def test_the_docs_list_every_code_with_its_statuses():
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parents[2] / "docs" / "codat.md").read_text()
+    rows = {}
+    for line in text.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("`") and re.fullmatch(r"\d{3}", cells[1]):
+            rows[cells[0].strip("`")] = int(cells[1])
+    for code in ALL:
+        if code.code in rows:
+            assert {rows[code.code]} == set(code.statuses), code.code
+        else:
+            assert f"`{code.code}`" in text, f"{code.code} is not in docs/codat.md"
+
+
+@pytest.mark.parametrize(
+    ("name", "body_type"),
+    [("Connection", "ConnectionBody"), ("Link", "LinkBody"), ("Platform", "PlatformBody")],
+)
+def test_the_typed_bodies_match_the_document(name, body_type):
+    from conductor_django.codat.api import representation
+
+    schema = document()["components"]["schemas"][name]
+    assert set(getattr(representation, body_type).__annotations__) == set(schema["required"])

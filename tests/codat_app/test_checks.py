@@ -2,6 +2,9 @@
 none touches the network in a plain ``check``; the Portal's redirect template is verified only
 under ``check --deploy``."""
 
+import re
+from pathlib import Path
+
 import pytest
 from django.core import checks
 from django.core.management import CommandError, call_command
@@ -125,3 +128,36 @@ def test_a_host_with_neither_mixin_still_gets_e007(settings):
     settings.CONDUCTOR = {**settings.CONDUCTOR, "OWNER_MODEL": "auth.Group"}
     ids = [m.id for m in checks.run_checks(tags=["conductor"])]
     assert "conductor_django.E007" in ids
+
+
+def test_an_http_base_url_is_a_deploy_warning(codat_settings, settings):
+    settings.ROOT_URLCONF = "tests.codat_app.urls"
+    codat_settings["API_BASE_URL"] = "http://codat.internal"
+    with_http = codat_ids(deploy=True)
+    assert "conductor_codat.W005" in with_http
+    assert "conductor_codat.W005" not in codat_ids(deploy=False)
+
+
+def test_the_codat_sandbox_deployed_is_a_deploy_warning(settings, codat):
+    assert "conductor_django.codat.sandbox" in settings.INSTALLED_APPS
+    [found] = [
+        m
+        for m in checks.run_checks(tags=["codat"], include_deployment_checks=True)
+        if m.id == "conductor_codat.W007"
+    ]
+    assert found.msg.startswith("The Codat sandbox is deployed: conductor_django.codat.sandbox")
+
+
+DOCS = Path(__file__).parents[2] / "docs" / "codat.md"
+PACKAGE = Path(__file__).parents[2] / "conductor_django" / "codat"
+
+
+def test_every_check_is_in_the_docs_table_and_nothing_else_is():
+    source = "".join((PACKAGE / name).read_text() for name in ("checks.py", "deploy_checks.py"))
+    made = {
+        f"conductor_codat.{'E' if kind == 'error' else 'W'}{int(number):03d}"
+        for kind, number in re.findall(r"_(error|warning)\(\s*(\d+)", source)
+    }
+    rows = re.findall(r"^\| `(conductor_codat\.[EW]\d{3})` \|", DOCS.read_text(), re.M)
+    assert len(rows) == len(set(rows))
+    assert set(rows) == made

@@ -202,3 +202,19 @@ def test_the_portal_template_is_judged(codat_settings):
     missing_state = "https://app.test/r/?statusCode={statusCode}&connectionId={connectionId}"
     assert any("{state}" in problem for problem in judge(missing_state).problems)
     assert not judge("").ok
+
+
+def test_no_link_url_state_or_key_reaches_a_log_line_or_a_repr(
+    codat, browser, owner, caplog, codat_settings
+):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    start = link.begin_link(browser.request(), owner, "gbol")
+    codat.outage(503, times=1)
+    outcome = back(codat, browser, start)
+    token = start.url.split("state=", 1)[1]
+
+    shown = caplog.text + repr(start) + repr(start.started) + repr(outcome)
+    for secret in (start.url, start.started.link_url, token, codat_settings["API_KEY"]):
+        assert secret not in shown
