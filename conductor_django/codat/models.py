@@ -82,7 +82,12 @@ class CodatConnection(OwnerReference):
     last_sync = models.DateTimeField(_("last sync"), null=True, blank=True)
     error_code = models.CharField(_("error code"), max_length=20, blank=True)
     error_message = models.TextField(
-        _("last error"), blank=True, help_text=_("The last error, in words the user understands.")
+        _("last error"),
+        blank=True,
+        help_text=_(
+            "What the platform said about the connection's last failure; the user reads it "
+            "within a sentence of ours."
+        ),
     )
     data_status = models.CharField(
         _("data status"), max_length=20, choices=DataStatus.choices, blank=True
