@@ -2,16 +2,24 @@
 as a failed request: keys missing or swapped, settings misspelt, the owner model or the
 session and messages machinery missing, the callback URL not routed.
 
+A host that uses Codat only (its owner model carries ``CodatCompanyMixin`` and not
+``ConductorEndUserMixin``) gets none of the checks about Conductor's keys, callback URL and
+mixin: ``conductor_django`` is installed there as the core app.
+
 No check touches the network or the database. Ids are stable: ``conductor_django.E001`` and up
 for what breaks the app, ``conductor_django.W001`` and up for what may be intended. Every hint
 names a fix that can be made. ``deploy_checks`` adds the ``check --deploy`` warnings. The table
 of every id is in docs/operations.md.
 """
 
-import difflib
-from pathlib import Path
+from __future__ import annotations
 
-from django.apps import apps
+import difflib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from django.apps import AppConfig, apps
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
@@ -34,21 +42,40 @@ SESSION_MIDDLEWARE = "django.contrib.sessions.middleware.SessionMiddleware"
 MESSAGE_MIDDLEWARE = "django.contrib.messages.middleware.MessageMiddleware"
 
 
-def _error(id_, msg, hint):
+Messages = list[checks.CheckMessage]
+
+
+def _error(id_: int, msg: str, hint: str) -> checks.Error:
     return checks.Error(msg, hint=hint, id=f"conductor_django.E{id_:03d}")
 
 
-def _warning(id_, msg, hint):
+def _warning(id_: int, msg: str, hint: str) -> checks.Warning:
     return checks.Warning(msg, hint=hint, id=f"conductor_django.W{id_:03d}")
 
 
-def _settings_dict():
+def _settings_dict() -> dict[str, Any] | None:
     value = getattr(settings, "CONDUCTOR", {})
     return value if isinstance(value, dict) else None
 
 
+def codat_only() -> bool:
+    """Whether the host uses Codat only: its owner model carries Codat's mixin and not
+    Conductor's (``conductor_django`` is then installed as the core app only)."""
+    if not apps.is_installed("conductor_django.codat"):
+        return False
+    from .codat.models import CodatCompanyMixin
+    from .models import ConductorEndUserMixin
+    from .owners import owner_model
+
+    try:
+        model = owner_model()
+    except ImproperlyConfigured:
+        return False
+    return issubclass(model, CodatCompanyMixin) and not issubclass(model, ConductorEndUserMixin)
+
+
 @checks.register(TAG)
-def check_settings(app_configs=None, **kwargs):
+def check_settings(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> Messages:
     user = _settings_dict()
     if user is None:
         return [
@@ -60,12 +87,13 @@ def check_settings(app_configs=None, **kwargs):
                 "environment.",
             )
         ]
-    errors = []
+    errors: Messages = []
     for name in sorted(set(user) - set(DEFAULTS)):
         close = difflib.get_close_matches(name, DEFAULTS, n=1)
         hint = f"Did you mean {close[0]!r}?" if close else "Remove it; it has no effect."
         errors.append(_warning(1, f"CONDUCTOR has no setting named {name!r}.", hint))
-    errors += _check_keys()
+    if not codat_only():
+        errors += _check_keys()
     for name in ("LINK_EXPIRY_MINUTES", "EMAIL_LINK_EXPIRY_MINUTES"):
         try:
             app_settings.link_expiry(name)
@@ -92,21 +120,21 @@ def check_settings(app_configs=None, **kwargs):
     return errors
 
 
-def _callable_problem(user, name):
+def _callable_problem(user: dict[str, Any], name: str) -> str | None:
     value = user.get(name)
     if value is not None and not isinstance(value, str) and not callable(value):
         return f'CONDUCTOR["{name}"] must be a dotted path or a function, not {value!r}.'
     try:
-        app_settings.callable(name, None)
+        app_settings.callable(name, str)
     except ImproperlyConfigured as exc:
         return str(exc)
     return None
 
 
-def _check_keys():
+def _check_keys() -> Messages:
     secret = app_settings.SECRET_KEY
     publishable = app_settings.PUBLISHABLE_KEY
-    errors = []
+    errors: Messages = []
     if not secret:
         errors.append(
             _warning(
@@ -168,8 +196,8 @@ def _check_keys():
 
 
 @checks.register(TAG)
-def check_owner_model(app_configs=None, **kwargs):
-    if _settings_dict() is None:
+def check_owner_model(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> Messages:
+    if _settings_dict() is None or codat_only():
         return []
     label = app_settings.OWNER_MODEL or settings.AUTH_USER_MODEL
     setting = 'CONDUCTOR["OWNER_MODEL"]' if app_settings.OWNER_MODEL else "AUTH_USER_MODEL"
@@ -236,7 +264,7 @@ def _owner_model_hint(model: type[Model]) -> str:
     )
 
 
-def _has_middleware(path):
+def _has_middleware(path: str) -> bool:
     wanted = import_string(path)
     for entry in settings.MIDDLEWARE or ():
         try:
@@ -249,8 +277,10 @@ def _has_middleware(path):
 
 
 @checks.register(TAG)
-def check_sessions_and_messages(app_configs=None, **kwargs):
-    errors = []
+def check_sessions_and_messages(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> Messages:
+    errors: Messages = []
     needs = [
         (
             "django.contrib.sessions",
@@ -290,7 +320,9 @@ def check_sessions_and_messages(app_configs=None, **kwargs):
 
 
 @checks.register(TAG)
-def check_callback_url(app_configs=None, **kwargs):
+def check_callback_url(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> Messages:
+    if codat_only():
+        return []
     try:
         reverse("conductor_django:callback")
     except NoReverseMatch:
@@ -306,7 +338,7 @@ def check_callback_url(app_configs=None, **kwargs):
 
 
 @checks.register(TAG)
-def check_task_framework(app_configs=None, **kwargs):
+def check_task_framework(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> Messages:
     # Sign-up survives without it (the enqueue is refused and logged), but no end-user is then
     # created in the background: say so at start-up rather than in a log line per sign-up.
     from .tasks_compat import FIX, IMPORT_ERROR
@@ -317,7 +349,7 @@ def check_task_framework(app_configs=None, **kwargs):
 
 
 @checks.register(TAG)
-def check_mixin_models(app_configs=None, **kwargs):
+def check_mixin_models(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> Messages:
     """W005: a model with the mixin that is not the owner model: its rows get no end-user."""
     if _settings_dict() is None:
         return []
@@ -349,10 +381,12 @@ CONDUCTOR_PROCESSING_SECONDS = 30
 
 
 @checks.register(TAG)
-def check_create_grace(app_configs=None, **kwargs):
+def check_create_grace(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> Messages:
     """W006: a grace period too short for a create we gave up on to show up at Conductor."""
     if _settings_dict() is None:
         return []
+    grace: float | None
+    floor: float | None
     try:
         grace = float(app_settings.CREATE_GRACE_SECONDS)
         floor = (
@@ -362,7 +396,7 @@ def check_create_grace(app_configs=None, **kwargs):
         )
     except (TypeError, ValueError):
         grace, floor = None, None
-    if grace is not None and grace > floor:
+    if grace is not None and floor is not None and grace > floor:
         return []
     return [
         _warning(

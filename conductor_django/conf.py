@@ -2,16 +2,19 @@
 
 Every value has a default except the keys; a key that is needed but missing raises
 ``ImproperlyConfigured`` naming the setting, at the point of use rather than as a ``KeyError``
-deep inside a request.
+deep inside a request. The owner settings (``OWNER_MODEL``, ``OWNER_RESOLVER``,
+``CAN_MANAGE_CONNECTION``) live here too and apply to every provider (``core.conf``).
 """
 
-import os
+from __future__ import annotations
 
-from django.conf import settings
+from typing import Any
+
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.module_loading import import_string
 
-DEFAULTS = {
+from .core.conf import OWNER_DEFAULTS, ProviderSettings
+
+DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,
     "PUBLISHABLE_KEY": None,
     "API_BASE_URL": None,
@@ -34,9 +37,7 @@ DEFAULTS = {
     "TASK_MAX_ATTEMPTS": 5,
     "COMPANY_NAME_GETTER": None,
     "EMAIL_GETTER": None,
-    "OWNER_MODEL": None,
-    "OWNER_RESOLVER": None,
-    "CAN_MANAGE_CONNECTION": None,
+    **OWNER_DEFAULTS,
     "STATUS_CACHE_TTL": 60,
     "CACHE_ALIAS": "default",
 }
@@ -53,54 +54,16 @@ MIN_LINK_EXPIRY_MINUTES = 15
 MAX_LINK_EXPIRY_MINUTES = 7 * 24 * 60
 
 
-class AppSettings:
-    def _user_settings(self):
-        value = getattr(settings, "CONDUCTOR", {}) or {}
-        if not isinstance(value, dict):
-            raise ImproperlyConfigured("settings.CONDUCTOR must be a dict.")
-        return value
-
-    def _get(self, name):
-        user = self._user_settings()
-        if user.get(name) is not None:
-            return user[name]
-        if name in ENV_DEFAULTS and os.environ.get(ENV_DEFAULTS[name]):
-            return os.environ[ENV_DEFAULTS[name]]
-        return DEFAULTS[name]
-
-    def __getattr__(self, name):
-        if name not in DEFAULTS:
-            raise AttributeError(f"CONDUCTOR has no setting named {name!r}.")
-        return self._get(name)
+class AppSettings(ProviderSettings):
+    def __init__(self) -> None:
+        super().__init__("CONDUCTOR", DEFAULTS, ENV_DEFAULTS)
 
     @property
-    def API_BASE_URL(self):
-        return (self._get("API_BASE_URL") or DEFAULT_API_BASE_URL).rstrip("/")
+    def API_BASE_URL(self) -> str:
+        return str(self.get("API_BASE_URL") or DEFAULT_API_BASE_URL).rstrip("/")
 
-    def require(self, name):
-        value = self._get(name)
-        if not value:
-            env = ENV_DEFAULTS.get(name)
-            hint = f" or the {env} environment variable" if env else ""
-            raise ImproperlyConfigured(f'Set CONDUCTOR["{name}"]{hint} to use conductor_django.')
-        return value
-
-    def callable(self, name, default):
-        """The callable a dotted-path setting names, or ``default`` when unset."""
-        path = self._get(name)
-        if not path:
-            return default
-        if callable(path):
-            return path
-        try:
-            return import_string(path)
-        except ImportError as exc:
-            raise ImproperlyConfigured(
-                f'CONDUCTOR["{name}"] = {path!r} cannot be imported: {exc}'
-            ) from None
-
-    def link_expiry(self, name):
-        minutes = int(self._get(name))
+    def link_expiry(self, name: str) -> int:
+        minutes = int(self.get(name))
         if not MIN_LINK_EXPIRY_MINUTES <= minutes <= MAX_LINK_EXPIRY_MINUTES:
             raise ImproperlyConfigured(
                 f'CONDUCTOR["{name}"] must be between {MIN_LINK_EXPIRY_MINUTES} and '

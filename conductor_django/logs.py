@@ -6,22 +6,15 @@ without a traceback, by the code that handles them; tracebacks are kept for the 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from django.db.models import Model
-
 from .client import ConductorError
+from .core.logs import moment, owner_label, with_details
 
-
-def owner_label(owner: Model) -> str:
-    """``accounts.User 42``: the model label and primary key, enough to find the row."""
-    return f"{owner._meta.label} {owner.pk}"
+__all__ = ["describe", "moment", "owner_label"]
 
 
 def describe(error: ConductorError) -> str:
     """Conductor's message with its error code and request id (what its support asks for); a
     failure with no answer at all has neither, and its message says so."""
-    message = (getattr(error, "message", None) or str(error)).rstrip(". ")
     details = []
     if error.code:
         details.append(f"code {error.code}")
@@ -29,9 +22,4 @@ def describe(error: ConductorError) -> str:
         details.append(f"HTTP {error.http_status_code}")
     if error.request_id:
         details.append(f"request {error.request_id}")
-    return f"{message} ({', '.join(details)})" if details else message
-
-
-def moment(when: datetime) -> str:
-    """A time in log lines: UTC, to the second, whatever the host's TIME_ZONE."""
-    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return with_details(getattr(error, "message", None) or str(error), details)

@@ -1,8 +1,25 @@
+"""Conductor's records: the owner mixin, connection statuses, the links issued, the provisioning
+lease and the end-users replaced. The abstract bases every provider shares are in
+``core.models`` (re-exported here)."""
+
+from __future__ import annotations
+
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from .core.models import OwnerReference, ProvisioningClaim
+
+__all__ = [
+    "AuthSessionRecord",
+    "ConductorEndUserMixin",
+    "ConnectionStatus",
+    "EndUserClaim",
+    "OwnerReference",
+    "ProvisioningClaim",
+    "ReplacedEndUser",
+]
 
 
 class ConductorEndUserMixin(models.Model):
@@ -19,19 +36,6 @@ class ConductorEndUserMixin(models.Model):
         unique=True,
         editable=False,
     )
-
-    class Meta:
-        abstract = True
-
-
-class OwnerReference(models.Model):
-    """Which host row (user or organization) a record belongs to."""
-
-    owner_type = models.ForeignKey(
-        ContentType, on_delete=models.CASCADE, verbose_name=_("owner type"), related_name="+"
-    )
-    owner_id = models.CharField(_("owner ID"), max_length=64)
-    owner = GenericForeignKey("owner_type", "owner_id")
 
     class Meta:
         abstract = True
@@ -67,23 +71,23 @@ class ConnectionStatus(OwnerReference):
             ("disconnect_quickbooks", _("Can disconnect QuickBooks Desktop")),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         # What a page shows for ``{{ status }}``; the admin lists the end-user id beside it.
         return str(self.label)
 
     @property
-    def is_connected(self):
+    def is_connected(self) -> bool:
         return self.status == self.Status.CONNECTED
 
     @property
-    def label(self):
+    def label(self) -> str | Promise:
         """The status as a page names it: to an end-user, "not set up" means "not connected"."""
         if self.status == self.Status.NOT_SET_UP:
             return _("Not connected")
         return self.get_status_display()
 
     @property
-    def css_status(self):
+    def css_status(self) -> str:
         return self.status.replace("_", "-")
 
 
@@ -119,11 +123,11 @@ class AuthSessionRecord(OwnerReference):
         verbose_name_plural = _("connection links")
         ordering = ["-created_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.auth_session_id
 
 
-class EndUserClaim(OwnerReference):
+class EndUserClaim(ProvisioningClaim):
     """A lease on creating one owner's end-user, so concurrent tasks create it exactly once.
 
     Deleted once the id is stored. A leftover claim means an attempt failed or its process died
@@ -131,19 +135,10 @@ class EndUserClaim(OwnerReference):
     ``sourceId`` before creating another.
     """
 
-    attempts = models.PositiveIntegerField(default=0)
-    lease_expires_at = models.DateTimeField(null=True, blank=True)
-    may_exist_upstream = models.BooleanField(default=False)
-    last_error = models.TextField(blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["owner_type", "owner_id"], name="conductor_one_claim")
         ]
-
-    def __str__(self):
-        return f"{self.owner_type_id}:{self.owner_id}"
 
 
 class ReplacedEndUser(OwnerReference):
@@ -166,5 +161,5 @@ class ReplacedEndUser(OwnerReference):
         ordering = ["-replaced_at"]
         indexes = [models.Index(fields=["owner_type", "owner_id"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.end_user_id

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "conductor_django",
+    "conductor_django.codat",
     "conductor_django.sandbox",
     "conductor_django.codat.sandbox",
     "example_project.accounts.apps.AccountsConfig",
@@ -124,9 +125,10 @@ if SANDBOX:
     # Scenario switches on the sandbox dashboard show on the next page load.
     CONDUCTOR["STATUS_CACHE_TTL"] = 0
 
-# Both the user and the organization carry the mixin, so that EXAMPLE_OWNER switches which one
-# owns the connection; rows of the other get no end-user, which is what W005 warns about.
-SILENCED_SYSTEM_CHECKS = ["conductor_django.W005"]
+# Both the user and the organization carry the mixins, so that EXAMPLE_OWNER switches which one
+# owns the connection; rows of the other get no end-user (or company), which is what W005 (and
+# Codat's W004) warn about.
+SILENCED_SYSTEM_CHECKS = ["conductor_django.W005", "conductor_codat.W004"]
 
 # EXAMPLE_OWNER=organization: organizations (not each user) own the QuickBooks connection;
 # members share it and only organization admins may connect or disconnect.

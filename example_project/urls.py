@@ -13,6 +13,7 @@ urlpatterns = [
 # The JSON API needs djangorestframework (the `drf` extra); the rest of the app does not.
 if find_spec("rest_framework"):
     urlpatterns.append(path("api/quickbooks/", include("conductor_django.api.urls")))
+    urlpatterns.append(path("api/codat/", include("conductor_django.codat.api.urls")))
 
 if settings.SANDBOX:
     urlpatterns.append(path("sandbox/", include("conductor_django.sandbox.urls")))

@@ -28,5 +28,16 @@ CONDUCTOR = {
     "STATUS_CACHE_TTL": 60,
 }
 CONDUCTOR_SANDBOX = {"ENABLED": True}
+# No key or base URL: Codat's tests set them (tests/codat_app), and FakeCodat's own tests rely
+# on its defaults. Companies are not created at sign-up here (Codat's tests turn it on, the
+# default), so the suite's many sign-ups make only Conductor's calls, as the tests written for
+# Conductor alone expect.
+CODAT = {"RETRY_BACKOFF": 0.01, "AUTO_PROVISION": False}
+CODAT_TEST_SETTINGS = {
+    "API_KEY": "codat_test_key_0123456789abcdef",
+    # Unit tests answer here with FakeCodat; live tests point the client at the Codat sandbox.
+    "API_BASE_URL": "https://api.codat.test",
+    "RETRY_BACKOFF": 0.01,
+}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 CONDUCTOR_TEST_SHAPE = "tests.hosts.shapes.ExampleUsers"

@@ -6,7 +6,9 @@ Environment: ``CONDUCTOR_WORKER_ENGINE`` (a key of ``tests.tasks.engines.ENGINES
 ``CONDUCTOR_WORKER_DB_NAME`` (the test database), ``CONDUCTOR_BASE_URL`` (the sandbox API),
 and optionally ``CONDUCTOR_WORKER_MAX_ATTEMPTS``, ``CONDUCTOR_WORKER_LEASE_SECONDS``,
 ``CONDUCTOR_WORKER_GRACE_SECONDS``, ``CONDUCTOR_WORKER_READ_TIMEOUT``, ``CONDUCTOR_WORKER_CACHE``
-(``redis`` or ``db``).
+(``redis`` or ``db``). With ``CONDUCTOR_WORKER_CODAT_BASE_URL`` (the Codat sandbox's API) and
+``CONDUCTOR_WORKER_CODAT_KEY``, Codat is configured too, with the same attempts, lease, grace
+period and read timeout, and companies created at sign-up.
 """
 
 import os
@@ -31,6 +33,23 @@ CONDUCTOR = {
     "CREATE_GRACE_SECONDS": float(os.environ.get("CONDUCTOR_WORKER_GRACE_SECONDS", "120")),
     "READ_TIMEOUT": float(os.environ.get("CONDUCTOR_WORKER_READ_TIMEOUT", "30")),
 }
+
+if os.environ.get("CONDUCTOR_WORKER_CODAT_BASE_URL"):
+    CODAT = {
+        "API_KEY": os.environ["CONDUCTOR_WORKER_CODAT_KEY"],
+        "API_BASE_URL": os.environ["CONDUCTOR_WORKER_CODAT_BASE_URL"],
+        "AUTO_PROVISION": True,
+        "RETRY_BACKOFF": 0.01,
+        **{
+            name: CONDUCTOR[name]
+            for name in (
+                "TASK_MAX_ATTEMPTS",
+                "PROVISIONING_LEASE_SECONDS",
+                "CREATE_GRACE_SECONDS",
+                "READ_TIMEOUT",
+            )
+        },
+    }
 
 _cache = os.environ.get("CONDUCTOR_WORKER_CACHE")
 if _cache == "redis":

@@ -1,16 +1,20 @@
 """``ConductorOwnerAdminMixin``: the Conductor actions and the recorded connection on a host's
 owner admin (its user, or its organization)."""
 
+from __future__ import annotations
+
 import logging
 import smtplib
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.contrib.admin.options import IS_POPUP_VAR
-from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import bulk, connection, emails, provisioning
 from ..client import ConductorError
 from ..conf import MAX_LINK_EXPIRY_MINUTES, MIN_LINK_EXPIRY_MINUTES
+from ..core import admin as core
 from ..emails import expiry_minutes_or_default, owner_email
 from ..logs import describe, owner_label
 from ..models import ConnectionStatus, ReplacedEndUser
@@ -27,6 +32,12 @@ from .common import ActionPermissions, check_owner_and_report, failure_text, lin
 
 logger = logging.getLogger("conductor_django.admin")
 Status = ConnectionStatus.Status
+
+if TYPE_CHECKING:
+    # What the mixin is mixed into: the host's ModelAdmin.
+    _Host = core.ModelAdmin
+else:
+    _Host = object
 
 
 class SendLinkForm(forms.Form):
@@ -44,13 +55,13 @@ class SendLinkForm(forms.Form):
         max_value=MAX_LINK_EXPIRY_MINUTES,
     )
 
-    def __init__(self, *args, owner_count, **kwargs):
+    def __init__(self, *args: Any, owner_count: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.owner_count = owner_count
         self.fields["expiry_minutes"].initial = expiry_minutes_or_default()
 
-    def clean_send_to(self):
-        send_to = self.cleaned_data["send_to"]
+    def clean_send_to(self) -> str:
+        send_to: str = self.cleaned_data["send_to"]
         if send_to and self.owner_count > 1:
             # One address for several owners would hand one person every owner's credential.
             raise forms.ValidationError(
@@ -59,7 +70,7 @@ class SendLinkForm(forms.Form):
         return send_to
 
 
-class ConductorOwnerAdminMixin(ActionPermissions):
+class ConductorOwnerAdminMixin(ActionPermissions, _Host):
     """Conductor actions and the connection's status for a host's owner admin (user or
     organization). Set ``conductor_actions`` to a subset of the names below to offer fewer.
 
@@ -78,46 +89,27 @@ class ConductorOwnerAdminMixin(ActionPermissions):
     # Actions join whatever the host's admin offers, however it declares its own.
 
     # ``action_location`` is Django 6.1's (ActionLocation); before it, actions were tuples.
-    def get_actions(self, request, action_location=None):
+    def get_actions(self, request: HttpRequest, action_location: Any = None) -> dict[str, Any]:
         location = {} if action_location is None else {"action_location": action_location}
-        actions = super().get_actions(request, **location)
-        if not is_owner_model(self.model):
-            # Not offered, so Django refuses them if posted anyway.
-            for name in self.conductor_actions:
-                actions.pop(name, None)
-            return actions
-        if self.actions is None or IS_POPUP_VAR in request.GET:
-            return actions
-        for name in self.conductor_actions:
-            action = self.get_action(name, **location)
-            if action is None or name in actions:
-                continue
-            func = getattr(action, "func", None) or action[0]
-            permissions = getattr(func, "allowed_permissions", ())
-            if all(getattr(self, f"has_{p}_permission")(request) for p in permissions):
-                actions[name] = action
-        return actions
+        actions: dict[str, Any] = super().get_actions(request, **location)
+        return core.owner_actions(self, request, actions, self.conductor_actions, location)
 
     # The change page shows the recorded connection (no network call) below the host's fields.
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None:
             fields += [name for name in self.conductor_fields if name not in fields]
         return fields
 
-    def get_fieldsets(self, request, obj=None):
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None:
             return fieldsets
-        shown = flatten_fieldsets(fieldsets)
-        missing = [name for name in self.conductor_fields if name not in shown]
-        if missing:
-            fieldsets = [*fieldsets, (_("QuickBooks Desktop"), {"fields": missing})]
-        return fieldsets
+        return core.with_section(fieldsets, _("QuickBooks Desktop"), self.conductor_fields)
 
     @admin.display(description=_("QuickBooks Desktop connection"))
-    def conductor_connection(self, obj):
+    def conductor_connection(self, obj: Any) -> str:
         if not is_owner_model(obj.__class__):
             return gettext(
                 "Rows of this model get no Conductor end-user: the owner model is %(model)s."
@@ -127,7 +119,7 @@ class ConductorOwnerAdminMixin(ActionPermissions):
             return format_html("{}{}", gettext("No Conductor end-user yet."), replaced)
         return format_html("{}{}", self._recorded(obj), replaced)
 
-    def _replaced(self, obj):
+    def _replaced(self, obj: Model) -> str:
         """The ids this owner had before Conductor lost them (``missing``), newest first."""
         rows = ReplacedEndUser.objects.filter(**owner_reference(obj))[:5]
         if not rows:
@@ -138,7 +130,7 @@ class ConductorOwnerAdminMixin(ActionPermissions):
         label = gettext("Replaced, as Conductor no longer had them")
         return format_html("<br>{}: {}", label, items)
 
-    def _recorded(self, obj):
+    def _recorded(self, obj: Any) -> str:
         status = connection.recorded_status(obj)
         links = links_issued(obj.conductor_end_user_id)
         if status is None or status.checked_at is None:
@@ -159,25 +151,26 @@ class ConductorOwnerAdminMixin(ActionPermissions):
 
     # Actions
 
-    def _confirmation(self, request, queryset, template, title, action, extra):
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "opts": self.model._meta,
-            "queryset": queryset,
-            "action": action,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "media": self.media,
-            **extra,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, f"conductor_django/admin/{template}", context)
+    def _confirmation(
+        self,
+        request: HttpRequest,
+        queryset: list[Model],
+        template: str,
+        title: str | Promise,
+        action: str,
+        extra: dict[str, Any],
+    ) -> TemplateResponse:
+        return core.confirmation(
+            self, request, queryset, f"conductor_django/admin/{template}", title, action, extra
+        )
 
     @admin.action(
         description=_("Send QuickBooks Desktop connection link"),
         permissions=["change", "send_connection_link"],
     )
-    def send_connection_link(self, request, queryset):
+    def send_connection_link(
+        self, request: HttpRequest, queryset: QuerySet[Any]
+    ) -> TemplateResponse | None:
         owners = list(queryset.order_by("pk"))
         data = request.POST if request.POST.get("post") == "yes" else None
         form = SendLinkForm(data, owner_count=len(owners))
@@ -195,9 +188,9 @@ class ConductorOwnerAdminMixin(ActionPermissions):
             self._send_link(request, owner, form.cleaned_data)
         return None
 
-    def _send_link(self, request, owner, options):
+    def _send_link(self, request: HttpRequest, owner: Any, options: dict[str, Any]) -> None:
         to = options["send_to"] or owner_email(owner)
-        values = {"owner": owner, "address": to}
+        values: dict[str, Any] = {"owner": owner, "address": to}
         if not to:
             text = gettext(
                 "%(owner)s: no link sent, as there is no email address; select it alone and "
@@ -207,7 +200,10 @@ class ConductorOwnerAdminMixin(ActionPermissions):
             return
         try:
             record = emails.send_connection_link(
-                owner, to=to, issued_by=request.user, expiry_minutes=options["expiry_minutes"]
+                owner,
+                to=to,
+                issued_by=cast(AbstractBaseUser, request.user),
+                expiry_minutes=options["expiry_minutes"],
             )
         except ProvisioningInProgress:
             text = gettext(
@@ -243,7 +239,7 @@ class ConductorOwnerAdminMixin(ActionPermissions):
         self.message_user(request, text % values, messages.SUCCESS)
 
     @admin.action(description=_("Run health check now"), permissions=["change", "run_health_check"])
-    def run_health_check(self, request, queryset):
+    def run_health_check(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for owner in queryset.order_by("pk"):
             check_owner_and_report(self, request, owner)
 
@@ -251,10 +247,10 @@ class ConductorOwnerAdminMixin(ActionPermissions):
         description=_("Create missing Conductor end-users"),
         permissions=["change", "create_end_users"],
     )
-    def create_end_users(self, request, queryset):
+    def create_end_users(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for owner in queryset.order_by("pk"):
             outcome, detail = bulk.create_end_user(owner)
-            values = {"owner": owner}
+            values: dict[str, Any] = {"owner": owner}
             if outcome == "existing":
                 text = gettext("%(owner)s: already had Conductor end-user %(end_user)s.")
                 values["end_user"], level = detail, messages.INFO
@@ -276,7 +272,9 @@ class ConductorOwnerAdminMixin(ActionPermissions):
                 text, level = self._create_failure(owner, detail, values)
             self.message_user(request, text % values, level)
 
-    def _create_failure(self, owner, error, values):
+    def _create_failure(
+        self, owner: Model, error: Exception, values: dict[str, Any]
+    ) -> tuple[str, int]:
         values["message"] = failure_text(error)
         held_until = provisioning.next_attempt_at(owner)
         if held_until:
@@ -293,7 +291,9 @@ class ConductorOwnerAdminMixin(ActionPermissions):
         description=_("Disconnect QuickBooks Desktop"),
         permissions=["change", "disconnect_quickbooks"],
     )
-    def disconnect_quickbooks(self, request, queryset):
+    def disconnect_quickbooks(
+        self, request: HttpRequest, queryset: QuerySet[Any]
+    ) -> TemplateResponse | None:
         owners = list(queryset.order_by("pk"))
         if request.POST.get("post") != "yes":
             return self._confirmation(

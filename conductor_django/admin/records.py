@@ -1,7 +1,13 @@
 """Read-only admin pages for the rows the app writes: connection statuses, the links issued and
 the end-user ids replaced after Conductor lost them."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +22,7 @@ class ConnectionFilter(admin.SimpleListFilter):
     title = _("connection")
     parameter_name = "connection"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         return [
             (Status.CONNECTED, _("Connected")),
             (Status.NOT_SET_UP, _("Not set up")),
@@ -24,7 +30,7 @@ class ConnectionFilter(admin.SimpleListFilter):
             ("never_checked", _("Never checked")),
         ]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()
         if value == "never_checked":
             return queryset.filter(checked_at__isnull=True)
@@ -64,11 +70,11 @@ class ConnectionStatusAdmin(ActionPermissions, ReadOnlyAdmin):
     actions = ["run_health_check"]
 
     @admin.display(description=_("links issued"))
-    def links_issued(self, obj):
+    def links_issued(self, obj: Any) -> str:
         return links_issued(obj.end_user_id)
 
     @admin.action(description=_("Run health check now"), permissions=["run_health_check"])
-    def run_health_check(self, request, queryset):
+    def run_health_check(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for status in queryset.order_by("pk"):
             if status.owner is None:
                 self.message_user(
@@ -85,14 +91,14 @@ class LinkStateFilter(admin.SimpleListFilter):
     title = _("state")
     parameter_name = "state"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         return [
             ("pending", _("Pending")),
             ("completed", _("Completed")),
             ("expired", _("Expired")),
         ]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         now = timezone.now()
         if self.value() == "completed":
             return queryset.filter(completed_at__isnull=False)
@@ -135,7 +141,7 @@ class AuthSessionRecordAdmin(ReadOnlyAdmin):
     readonly_fields = fields
 
     @admin.display(description=_("state"))
-    def state(self, obj):
+    def state(self, obj: AuthSessionRecord) -> str:
         if obj.completed_at:
             return gettext("Completed")
         if obj.expires_at < timezone.now():
@@ -156,5 +162,5 @@ class ReplacedEndUserAdmin(ReadOnlyAdmin):
     readonly_fields = fields
 
     @admin.display(description=_("links issued"))
-    def links_issued(self, obj):
+    def links_issued(self, obj: Any) -> str:
         return links_issued(obj.end_user_id)

@@ -4,85 +4,47 @@
 
 ``userFacingMessage`` is always one of our own sentences (``codes``), in the request's language:
 never DRF's or a parser's text, never an exception's. ``requestId`` is Conductor's request id when
-Conductor answered, for support tickets.
+Conductor answered, for support tickets. What every provider's API shares is ``core.api.errors``;
+this module adds Conductor's failures.
 """
 
-import logging
-import math
-from collections.abc import Mapping
-from typing import Any, TypedDict
+from __future__ import annotations
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, SuspiciousOperation
-from django.core.signals import got_request_exception
-from django.http import Http404, HttpRequest
-from django.http.multipartparser import MultiPartParserError
-from django.utils.functional import Promise
-from django.utils.log import log_response
-from django.utils.translation import get_language
-from rest_framework import exceptions
+import logging
+from collections.abc import Mapping
+from typing import Any
+
 from rest_framework.response import Response
 
 from ..client import ConductorAPIError, ConductorError
+from ..core.api.errors import (
+    DRF_CODES,
+    PROVISIONING_RETRY_AFTER,
+    RETRY_AFTER,
+    STATUS_CODES,
+    APIError,
+    ErrorBody,
+    ErrorDetail,
+    error_response,
+    handle,
+    speaks_english,
+)
 from ..provisioning import ProvisioningInProgress
 from . import codes
-from .codes import ErrorCode
+
+__all__ = [
+    "DRF_CODES",
+    "PROVISIONING_RETRY_AFTER",
+    "RETRY_AFTER",
+    "STATUS_CODES",
+    "APIError",
+    "ErrorBody",
+    "ErrorDetail",
+    "error_response",
+    "exception_handler",
+]
 
 logger = logging.getLogger("conductor_django.api")
-
-# Seconds a client should wait before asking again after a 503 or a 429 that named no wait.
-RETRY_AFTER = 30
-PROVISIONING_RETRY_AFTER = 5
-
-
-class ErrorDetail(TypedDict):
-    code: str
-    #: One of our own sentences, in the request's language.
-    userFacingMessage: str
-    #: Conductor's request id when Conductor answered, for support tickets.
-    requestId: str | None
-
-
-class ErrorBody(TypedDict):
-    """``Error`` in the OpenAPI document: the body of every failure."""
-
-    error: ErrorDetail
-
-
-class APIError(Exception):
-    """A failure this API answers itself (bad input, no owner, not allowed)."""
-
-    def __init__(self, code: ErrorCode, http_status: int | None = None) -> None:
-        super().__init__(code.code)
-        self.code = code
-        self.http_status = http_status or code.statuses[0]
-
-
-def error_response(
-    http_status: int,
-    code: ErrorCode | str,
-    user_facing_message: str | Promise | None = None,
-    request_id: str | None = None,
-    headers: Mapping[str, str] | None = None,
-) -> Response:
-    """The documented error body (``ErrorBody``); the message defaults to the code's own
-    sentence."""
-    if isinstance(code, ErrorCode):
-        user_facing_message = code.message if user_facing_message is None else user_facing_message
-        code = code.code
-    body: ErrorBody = {
-        "error": {
-            "code": code,
-            "userFacingMessage": str(user_facing_message),
-            "requestId": request_id or None,
-        }
-    }
-    return Response(body, status=http_status, headers=headers)
-
-
-def _speaks_english() -> bool:
-    language = get_language() or settings.LANGUAGE_CODE
-    return language.split("-")[0].lower() == "en"
 
 
 def _conductor_response(exc: ConductorError) -> Response:
@@ -98,97 +60,13 @@ def _conductor_response(exc: ConductorError) -> Response:
     logger.warning("Conductor refused an API call: %s", exc)
     code = exc.code if isinstance(exc, ConductorAPIError) and exc.code else "CONDUCTOR_ERROR"
     # Conductor writes its userFacingMessage in English only: another language gets ours.
-    message = exc.user_facing_message if _speaks_english() else None
+    message = exc.user_facing_message if speaks_english() else None
     return error_response(
         502, code, message or codes.CONDUCTOR_ERROR.message, request_id=exc.request_id
     )
 
 
-# By class, so that a host's subclass of one of DRF's exceptions keeps its meaning.
-DRF_CODES: tuple[tuple[type[exceptions.APIException], ErrorCode], ...] = (
-    (exceptions.NotAuthenticated, codes.NOT_AUTHENTICATED),
-    (exceptions.AuthenticationFailed, codes.AUTHENTICATION_FAILED),
-    (exceptions.PermissionDenied, codes.PERMISSION_DENIED),
-    (exceptions.NotFound, codes.NOT_FOUND),
-    (exceptions.MethodNotAllowed, codes.METHOD_NOT_ALLOWED),
-    (exceptions.NotAcceptable, codes.NOT_ACCEPTABLE),
-    (exceptions.UnsupportedMediaType, codes.UNSUPPORTED_MEDIA_TYPE),
-    (exceptions.ParseError, codes.INVALID_REQUEST),
-    (exceptions.ValidationError, codes.INVALID_REQUEST),
-    (exceptions.Throttled, codes.THROTTLED),
-)
-
-
-# A host's own exception class (from its authentication or throttle classes) by its status.
-STATUS_CODES: dict[int, ErrorCode] = {
-    400: codes.INVALID_REQUEST,
-    401: codes.AUTHENTICATION_FAILED,
-    403: codes.PERMISSION_DENIED,
-    404: codes.NOT_FOUND,
-    405: codes.METHOD_NOT_ALLOWED,
-    406: codes.NOT_ACCEPTABLE,
-    415: codes.UNSUPPORTED_MEDIA_TYPE,
-    429: codes.THROTTLED,
-}
-
-
-def _code_for(exc: exceptions.APIException) -> ErrorCode:
-    for kind, code in DRF_CODES:
-        if isinstance(exc, kind):
-            return code
-    return STATUS_CODES.get(exc.status_code, codes.REQUEST_ERROR)
-
-
-def _drf_response(exc: exceptions.APIException) -> Response:
-    code = _code_for(exc)
-    headers = {}
-    # Set by APIView.handle_exception when the first authentication class has a challenge.
-    auth_header = getattr(exc, "auth_header", None)
-    if auth_header:
-        headers["WWW-Authenticate"] = auth_header
-    if code is codes.THROTTLED:
-        wait = getattr(exc, "wait", None)
-        # A fraction of a second rounds up: "Retry-After: 0" would invite an immediate retry.
-        headers["Retry-After"] = str(max(1, math.ceil(wait)) if wait else RETRY_AFTER)
-    return error_response(exc.status_code, code, headers=headers)
-
-
-def _django_request(context: Mapping[str, Any]) -> HttpRequest | None:
-    request = context.get("request")
-    return getattr(request, "_request", request)
-
-
-def _unexpected_response(exc: Exception, context: Mapping[str, Any]) -> Response:
-    """A JSON 500 that is still reported as Django reports any 500: the ``got_request_exception``
-    signal (error trackers listen to it) and ``django.request`` with the traceback (which mails
-    ADMINS in production)."""
-    request = _django_request(context)
-    got_request_exception.send(sender=None, request=request)
-    response = error_response(500, codes.INTERNAL_ERROR)
-    log_response(
-        "%s: %s",
-        response.reason_phrase,
-        getattr(request, "path", ""),
-        response=response,
-        request=request,
-        exception=exc,
-    )
-    return response
-
-
-def _suspicious_response(exc: Exception, context: Mapping[str, Any]) -> Response:
-    # What Django answers for these outside DRF: a 400, on the security logger for its kind.
-    if isinstance(exc, SuspiciousOperation):
-        security = logging.getLogger(f"django.security.{exc.__class__.__name__}")
-        security.error(str(exc), extra={"status_code": 400, "request": _django_request(context)})
-    return error_response(400, codes.INVALID_REQUEST)
-
-
-def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
-    """DRF's ``EXCEPTION_HANDLER`` for these views: every exception becomes the documented shape,
-    whatever the host's ``REST_FRAMEWORK`` settings."""
-    if isinstance(exc, APIError):
-        return error_response(exc.http_status, exc.code)
+def _conductor(exc: Exception) -> Response | None:
     if isinstance(exc, ProvisioningInProgress):
         return error_response(
             503,
@@ -197,13 +75,10 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
         )
     if isinstance(exc, ConductorError):
         return _conductor_response(exc)
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound()
-    elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
-    if isinstance(exc, exceptions.APIException) and exc.status_code < 500:
-        return _drf_response(exc)
-    if isinstance(exc, (SuspiciousOperation, MultiPartParserError)):
-        return _suspicious_response(exc, context)
-    # Anything else is a bug (ours, or a host callable's) or a setting that cannot work.
-    return _unexpected_response(exc, context)
+    return None
+
+
+def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
+    """DRF's ``EXCEPTION_HANDLER`` for these views: every exception becomes the documented shape,
+    whatever the host's ``REST_FRAMEWORK`` settings."""
+    return handle(exc, context, _conductor)

@@ -4,76 +4,44 @@ Each request reaches only the owner its user resolves to (``CONDUCTOR["OWNER_RES
 starting the flow and disconnecting also need ``CONDUCTOR["CAN_MANAGE_CONNECTION"]``.
 """
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from rest_framework import status
-from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import NotFound
-from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import IsAuthenticated
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import BaseThrottle
-from rest_framework.views import APIView
 
 from .. import connection
 from ..conf import app_settings
 from ..connection import IssuedLink
+from ..core.api import views as core
 from ..models import AuthSessionRecord, ConductorEndUserMixin, ConnectionStatus
-from ..owners import can_manage, resolve_owner
+from ..owners import can_manage
 from ..views import safe_next
 from . import codes, errors
 from .representation import DisconnectedBody, auth_session_body, status_body
 from .schema import document
 
 
-class JSONAPIView(APIView):
+class JSONAPIView(core.JSONAPIView):
     """What every route of the API shares, whatever the host's ``REST_FRAMEWORK`` says: JSON
     only (so neither the browsable API's templates nor rest_framework in INSTALLED_APPS are
     needed), no versioning scheme of the host's, and our error shape for every exception."""
 
-    renderer_classes = [JSONRenderer]
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
-    content_negotiation_class = DefaultContentNegotiation
-    versioning_class = None
-
     def get_exception_handler(self) -> Callable[..., Response]:
         return errors.exception_handler
 
-    def get_throttles(self) -> list[BaseThrottle]:
-        # DRF binds DEFAULT_THROTTLE_CLASSES to APIView when it is imported; read per request,
-        # these views follow the host's settings as they are (override_settings included).
-        # The stubs type the setting as written (dotted paths); api_settings imports them.
-        classes = cast(Sequence[type[BaseThrottle]], api_settings.DEFAULT_THROTTLE_CLASSES)
-        return [throttle() for throttle in classes]
 
-
-class ConductorAPIView(JSONAPIView):
-    # Authentication stays the project's DEFAULT_AUTHENTICATION_CLASSES, read per request too.
-    permission_classes = [IsAuthenticated]
-
-    def get_authenticators(self) -> list[BaseAuthentication]:
-        # Classes, as for the throttles above.
-        classes = cast(
-            Sequence[type[BaseAuthentication]], api_settings.DEFAULT_AUTHENTICATION_CLASSES
-        )
-        return [authenticator() for authenticator in classes]
+class ConductorAPIView(core.OwnerAPIView, JSONAPIView):
+    no_owner = codes.NO_OWNER
+    not_allowed = codes.NOT_ALLOWED
 
     def owner(self) -> ConductorEndUserMixin:
-        owner: ConductorEndUserMixin | None = resolve_owner(self.request)
-        if owner is None:
-            raise errors.APIError(codes.NO_OWNER)
-        return owner
+        return cast(ConductorEndUserMixin, self.resolved_owner())
 
     def managed_owner(self) -> ConductorEndUserMixin:
-        owner = self.owner()
-        if not can_manage(self.request, owner):
-            raise errors.APIError(codes.NOT_ALLOWED)
-        return owner
+        return cast(ConductorEndUserMixin, self.managed(self.owner()))
 
     def status_response(
         self, owner: ConductorEndUserMixin, record: ConnectionStatus | None

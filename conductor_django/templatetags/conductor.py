@@ -17,29 +17,32 @@ did not resolve renders that marker instead, as ``{{ variable }}`` would.
 """
 
 import logging
-from typing import Any, Final, cast
+from typing import cast
 
 from django import template
-from django.conf import settings
-from django.db.models import Model
-from django.http import HttpRequest
-from django.template.base import Parser, Template, Token
+from django.template.base import Parser, Token
 from django.template.context import Context
-from django.template.library import SimpleNode
 from django.utils.functional import Promise
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from ..connection import recorded_status
+from ..core.tags import (
+    REQUEST_OWNER,
+    NoneAsEmptyNode,
+    may_manage,
+    memo,
+    none_as_empty,
+    render,
+    request_of,
+    tag_owner,
+)
+from ..core.tags import Invalid as _Invalid
 from ..models import ConductorEndUserMixin, ConnectionStatus
-from ..owners import can_manage, owner_model, resolve_owner
 
 register = template.Library()
 logger = logging.getLogger("conductor_django.templatetags")
 Status = ConnectionStatus.Status
 
-MEMO = "_conductor_django_status"
 BUTTON_LABELS: dict[str, Promise] = {
     Status.CONNECTED: _("Manage QuickBooks Desktop connection"),
     Status.ERROR: _("Reconnect QuickBooks Desktop"),
@@ -51,21 +54,6 @@ BADGE_TEMPLATE = "conductor_django/tags/badge.html"
 BUTTON_TEMPLATE = "conductor_django/tags/connect_button.html"
 
 
-class _RequestOwner:
-    """The default of every tag's owner argument: no argument at all, so the request's owner.
-    Distinct from None, which a template passes for a variable that is None."""
-
-    def __repr__(self) -> str:
-        return "<the request's owner>"
-
-
-REQUEST_OWNER: Final = _RequestOwner()
-
-
-class _Invalid(str):
-    """The engine's ``string_if_invalid`` marker, standing for an owner that did not resolve."""
-
-
 def _load(owner: ConductorEndUserMixin) -> ConnectionStatus:
     # No end-user means no connection; an end-user never checked is simply unknown.
     return recorded_status(owner) or ConnectionStatus(
@@ -74,76 +62,11 @@ def _load(owner: ConductorEndUserMixin) -> ConnectionStatus:
     )
 
 
-def _memo(holder: object) -> dict[object, Any]:
-    memo = getattr(holder, MEMO, None)
-    if memo is None:
-        memo = {}
-        try:
-            setattr(holder, MEMO, memo)
-        except AttributeError:
-            return {}
-    return memo
-
-
-def _request(context: Context) -> HttpRequest | None:
-    return context.get("request")
-
-
-def _request_owner(context: Context) -> ConductorEndUserMixin | None:
-    request = _request(context)
-    if request is None or not getattr(request.user, "is_authenticated", False):
-        return None
-    memo = _memo(request)
-    if "owner" not in memo:
-        memo["owner"] = resolve_owner(request)
-    owner: ConductorEndUserMixin | None = memo["owner"]
-    return owner
-
-
-def _invalid_marker(context: Context, value: object) -> _Invalid | None:
-    """The engine's ``string_if_invalid`` when ``value`` is what Django passed for a variable
-    that did not resolve (with ``'%s'`` in the marker, filled with the variable's name)."""
-    engine = getattr(context.template, "engine", None)
-    marker = getattr(engine, "string_if_invalid", "")
-    if not marker or not isinstance(value, str):
-        return None
-    prefix, placeholder, suffix = marker.partition("%s")
-    if placeholder:
-        matches = value.startswith(prefix) and value.endswith(suffix)
-    else:
-        matches = value == marker
-    return _Invalid(value) if matches else None
-
-
-def _describe(value: object) -> str:
-    # What the warning says about the argument: its kind, never its value (a row's str() may
-    # be a person's name or e-mail address).
-    if value is None:
-        return "None"
-    if value == "":
-        return "an empty string (a variable that did not resolve?)"
-    if isinstance(value, Model):
-        return f"a row of {value._meta.label}"
-    return f"a {type(value).__name__}"
-
-
 def _owner(context: Context, tag: str, owner: object) -> ConductorEndUserMixin | _Invalid | None:
     """The owner a tag shows: the request's when called with no argument, else the argument
     itself if it is a row of the owner model; anything else stands for no owner at all."""
-    if owner is REQUEST_OWNER:
-        return _request_owner(context)
     # E007 reports an owner model without the mixin at start-up.
-    model = cast(type[ConductorEndUserMixin], owner_model())
-    if isinstance(owner, model) and owner.pk is not None:
-        return owner
-    if settings.DEBUG:
-        logger.warning(
-            "{%% %s %%} got %s for its owner, not a saved %s: rendering its neutral state.",
-            tag,
-            _describe(owner),
-            owner_model()._meta.label,
-        )
-    return _invalid_marker(context, owner)
+    return cast(ConductorEndUserMixin | _Invalid | None, tag_owner(context, tag, owner, logger))
 
 
 def status_of(context: Context, owner: ConductorEndUserMixin | None) -> ConnectionStatus | None:
@@ -151,38 +74,11 @@ def status_of(context: Context, owner: ConductorEndUserMixin | None) -> Connecti
     if owner is None:
         return None
     key = ("status", owner._meta.label_lower, owner.pk, owner.conductor_end_user_id)
-    memo = _memo(_request(context) or context)
-    if key not in memo:
-        memo[key] = _load(owner)
-    status: ConnectionStatus = memo[key]
+    remembered = memo(request_of(context) or context)
+    if key not in remembered:
+        remembered[key] = _load(owner)
+    status: ConnectionStatus = remembered[key]
     return status
-
-
-def _may_manage(context: Context, owner: ConductorEndUserMixin) -> bool:
-    request = _request(context)
-    if request is None:
-        return True
-    memo = _memo(request)
-    key = ("can_manage", owner._meta.label_lower, owner.pk)
-    if key not in memo:
-        memo[key] = can_manage(request, owner)
-    manages: bool = memo[key]
-    return manages
-
-
-def _render(context: Context, template_name: str, values: dict[str, Any]) -> SafeString:
-    # What an inclusion tag does, written out so that a tag can answer a marker instead.
-    cache = context.render_context
-    if template_name not in cache:
-        # A tag renders inside a template, so the context has one.
-        assert context.template is not None
-        cache[template_name] = context.template.engine.get_template(template_name)
-    template: Template = cache[template_name]
-    new_context = context.new(values)
-    csrf_token = context.get("csrf_token")
-    if csrf_token is not None:
-        new_context["csrf_token"] = csrf_token
-    return template.render(new_context)
 
 
 @register.simple_tag(takes_context=True)
@@ -198,28 +94,13 @@ def conductor_status(
     return status_of(context, found)
 
 
-class _StatusNode(SimpleNode):
-    """``{% conductor_status %}`` written out renders nothing for no owner, not "None"; with
-    ``as`` the variable is None, as documented."""
-
-    def render(self, context: Context) -> str:
-        args, kwargs = self.get_resolved_arguments(context)
-        output = self.func(*args, **kwargs)
-        if self.target_var is not None:
-            context[self.target_var] = output
-            return ""
-        if output is None:
-            return ""
-        return conditional_escape(output) if context.autoescape else str(output)
-
-
 _compile_status = register.tags["conductor_status"]
 
 
 @register.tag("conductor_status")
-def _conductor_status_tag(parser: Parser, token: Token) -> _StatusNode:
-    node = _compile_status(parser, token)
-    return _StatusNode(node.func, node.takes_context, node.args, node.kwargs, node.target_var)
+def _conductor_status_tag(parser: Parser, token: Token) -> NoneAsEmptyNode:
+    # Written out, it renders nothing for no owner, not "None"; with ``as`` the variable is None.
+    return none_as_empty(_compile_status(parser, token))
 
 
 @register.simple_tag(takes_context=True)
@@ -227,7 +108,7 @@ def conductor_status_badge(context: Context, owner: object = REQUEST_OWNER) -> s
     found = _owner(context, "conductor_status_badge", owner)
     if isinstance(found, _Invalid):
         return found
-    return _render(context, BADGE_TEMPLATE, {"status": status_of(context, found)})
+    return render(context, BADGE_TEMPLATE, {"status": status_of(context, found)})
 
 
 @register.simple_tag(takes_context=True)
@@ -240,9 +121,9 @@ def conductor_connect_button(
         return found
     status = status_of(context, found)
     if found is None or status is None:
-        return _render(context, BUTTON_TEMPLATE, {"status": None})
-    manages = _may_manage(context, found)
-    return _render(
+        return render(context, BUTTON_TEMPLATE, {"status": None})
+    manages = may_manage(context, found)
+    return render(
         context,
         BUTTON_TEMPLATE,
         {

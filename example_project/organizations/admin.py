@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from conductor_django.admin import ConductorOwnerAdminMixin
+from conductor_django.codat.admin import CodatOwnerAdminMixin
 
 from .models import Membership, Organization
 
@@ -12,9 +13,10 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ConductorOwnerAdminMixin, admin.ModelAdmin):
-    # The mixin adds the connection links, health check and disconnect actions, and a
-    # "QuickBooks Desktop" section with the recorded status to the change page.
+class OrganizationAdmin(ConductorOwnerAdminMixin, CodatOwnerAdminMixin, admin.ModelAdmin):
+    # The mixins add the connection links, health check and disconnect actions, and a
+    # "QuickBooks Desktop" section with the recorded status to the change page; and Codat's
+    # actions and section.
     list_display = ("name", "email", "conductor_end_user_id")
     search_fields = ("name", "email")
     inlines = [MembershipInline]

@@ -1,16 +1,18 @@
 """Organizations whose members share one QuickBooks Desktop connection.
 
-The mixin sits on the organization, not the user: with ``CONDUCTOR["OWNER_MODEL"]`` naming this
-model, each organization gets one Conductor end-user and every member sees its status.
+The mixins sit on the organization, not the user: with ``CONDUCTOR["OWNER_MODEL"]`` naming this
+model, each organization gets one Conductor end-user (and one Codat company) and every member
+sees its status.
 """
 
 from django.conf import settings
 from django.db import models
 
+from conductor_django.codat.models import CodatCompanyMixin
 from conductor_django.models import ConductorEndUserMixin
 
 
-class Organization(ConductorEndUserMixin, models.Model):
+class Organization(ConductorEndUserMixin, CodatCompanyMixin, models.Model):
     name = models.CharField(max_length=200)
     # Conductor wants an email for every end-user: the address of whoever handles the books.
     email = models.EmailField()

@@ -2,8 +2,12 @@
 (``CONDUCTOR_TEST_SHAPE``), and these tests only go through it, ``reverse`` and the app."""
 
 import pytest
+from django.conf import settings as django_settings
+from django.core.cache import caches
 from django.test import Client
 from django.utils.module_loading import import_string
+
+from conductor_django.codat.testing import FakeCodat
 
 
 @pytest.fixture
@@ -12,7 +16,23 @@ def shape(settings):
 
 
 @pytest.fixture
-def make_owner(shape, django_capture_on_commit_callbacks):
+def codat(settings, fake_conductor):
+    """FakeCodat beside FakeConductor (started after it, so both answer). A shape whose settings
+    name no Codat key (the example project's test settings) gets the suite's, keeping its own
+    choice of creating companies at sign-up."""
+    if not (settings.CODAT or {}).get("API_KEY"):
+        settings.CODAT = {
+            **django_settings.CODAT_TEST_SETTINGS,
+            "AUTO_PROVISION": settings.CODAT.get("AUTO_PROVISION", True),
+        }
+    caches["default"].clear()
+    with FakeCodat() as fake:
+        yield fake
+    caches["default"].clear()
+
+
+@pytest.fixture
+def make_owner(shape, codat, django_capture_on_commit_callbacks):
     """Make an owner as the host's sign-up would, running what its commit enqueues."""
 
     def make(name="Northwind Traders"):

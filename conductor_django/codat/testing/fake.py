@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import requests
 import responses
+from requests.adapters import HTTPAdapter
 
 from .. import catalog, shapes
 from ..query import QueryError
@@ -55,6 +56,9 @@ class FakeCodat:
 
     ``base_url`` defaults to ``settings.CODAT["API_BASE_URL"]`` (else Codat's), ``api_key`` to
     ``settings.CODAT["API_KEY"]``: calls without ``Basic <base64 of the key>`` get 401.
+
+    Started while another ``responses`` mock is active (``FakeConductor``, say), it answers
+    Codat's calls and hands every other request to that one, so both fakes serve one test.
     """
 
     def __init__(self, base_url: str | None = None, api_key: str | None = None) -> None:
@@ -79,6 +83,14 @@ class FakeCodat:
         self.stop()
 
     def start(self) -> None:
+        underneath = HTTPAdapter.send
+        if underneath is not responses._real_send:
+            # Another fake (FakeConductor, a test's own responses mock) was started first: hand
+            # it every request that is not Codat's, so both answer in one test.
+            self.mock = responses.RequestsMock(
+                assert_all_requests_are_fired=False, real_adapter_send=underneath
+            )
+            self.mock.add_passthru(re.compile(rf"^(?!{re.escape(self.base_url)}/)"))
         pattern = re.compile(re.escape(self.base_url) + r"/.*")
         for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
             self.mock.add_callback(method, pattern, callback=self._dispatch)

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
+from conductor_django.codat.models import CodatCompanyMixin
 from conductor_django.models import ConductorEndUserMixin
 
 
@@ -22,7 +23,7 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **fields)
 
 
-class User(ConductorEndUserMixin, AbstractBaseUser, PermissionsMixin):
+class User(ConductorEndUserMixin, CodatCompanyMixin, AbstractBaseUser, PermissionsMixin):
     """Log-in by e-mail, a UUID key, a full name and no company field."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

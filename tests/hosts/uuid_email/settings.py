@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "conductor_django",
+    "conductor_django.codat",
     "conductor_django.sandbox",
     "tests.hosts.uuid_email.apps.UuidAccountsConfig",
 ]
@@ -66,5 +67,11 @@ CONDUCTOR = {
     "RETRY_BACKOFF": 0.01,
 }
 CONDUCTOR_SANDBOX = {"ENABLED": True}
+# Both providers on one owner model, Codat with its defaults (companies created at sign-up).
+CODAT = {
+    "API_KEY": "codat_test_key_0123456789abcdef",
+    "API_BASE_URL": "https://api.codat.test",
+    "RETRY_BACKOFF": 0.01,
+}
 CONDUCTOR_TEST_SHAPE = "tests.hosts.shapes.UuidEmailUsers"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
