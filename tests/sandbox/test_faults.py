@@ -169,6 +169,10 @@ def test_clear_faults(api):
         lambda: control.set_faults(fault_rate=1.5),
         lambda: control.set_faults(fault_kinds=["nope"]),
         lambda: control.set_faults(latency_ms=-1),
+        # The control endpoint's JSON can carry these: each is a 400 there, not a crash.
+        lambda: control.fail_next(float("inf"), "http_500"),
+        lambda: control.fail_next(True, "http_500"),
+        lambda: control.set_faults(delay_ms="5"),
     ],
 )
 def test_bad_fault_arguments_raise_value_error(db, call):
