@@ -38,7 +38,9 @@ class MissingNotConfirmed(ConductorError):
         return True
 
 
-def confirm(owner: Model, end_user_id: str, error: NotFoundError, client: ConductorClient):
+def confirm(
+    owner: Model, end_user_id: str, error: NotFoundError, client: ConductorClient
+) -> list[EndUser]:
     """Conductor's end-users, once they show that ``end_user_id`` really is gone; else raise
     ``MissingNotConfirmed``."""
     said = (
@@ -68,13 +70,15 @@ def forget(owner: Model, end_user_id: str, error: NotFoundError) -> bool:
     forgotten = model._default_manager.filter(
         pk=owner.pk, conductor_end_user_id=end_user_id
     ).update(conductor_end_user_id=None)
-    owner.conductor_end_user_id = (
+    stored = (
         None
         if forgotten
         else model._default_manager.filter(pk=owner.pk)
         .values_list("conductor_end_user_id", flat=True)
         .first()
     )
+    # ``owner`` is any model with ConductorEndUserMixin, which ``Model`` does not say.
+    setattr(owner, "conductor_end_user_id", stored)  # noqa: B010
     if not forgotten:
         return False
     ReplacedEndUser.objects.create(

@@ -4,6 +4,8 @@ One catalog, so the sandbox, the fake for host tests and our own tests all answe
 answers. Entries: (HTTP status, code, type, integrationCode, message, userFacingMessage).
 """
 
+from typing import Literal, NotRequired, TypedDict
+
 GENERIC_USER_MESSAGE = "An internal server error occurred. Please try again."
 
 NOT_SET_UP_USER_MESSAGE = (
@@ -33,7 +35,7 @@ CONNECTION_ERROR = "INTEGRATION_CONNECTION_ERROR"
 
 # How an outage answers, by HTTP status: (code, type). Conductor documents none of these; they
 # are the shapes the sandbox and the fake use, with the masked user-facing message.
-OUTAGES = {
+OUTAGES: dict[int, tuple[str, str]] = {
     500: ("INTERNAL_SERVER_ERROR", "INTERNAL_ERROR"),
     502: ("BAD_GATEWAY", "INTERNAL_ERROR"),
     503: ("SERVICE_UNAVAILABLE", "INTERNAL_ERROR"),
@@ -50,7 +52,14 @@ PROXY_502_HTML = """<html>
 </html>
 """
 
-HEALTH_CHECK_ERRORS = {
+#: The health check's failing states, each a key of ``HEALTH_CHECK_ERRORS``.
+HealthCheckProblem = Literal[
+    "not_set_up", "qbd_not_running", "not_active", "permission_denied", "request_timeout"
+]
+#: (HTTP status, code, type, integrationCode, message, userFacingMessage)
+HealthCheckError = tuple[int, str, str, str | None, str, str]
+
+HEALTH_CHECK_ERRORS: dict[HealthCheckProblem, HealthCheckError] = {
     "not_set_up": (
         409,
         "INTEGRATION_CONNECTION_NOT_SET_UP",
@@ -96,9 +105,34 @@ HEALTH_CHECK_ERRORS = {
 }
 
 
-def error_envelope(status, code, type_, message, user_facing_message, request_id, **extra):
+class ErrorDetail(TypedDict):
+    message: str
+    userFacingMessage: str
+    type: str
+    code: str
+    httpStatusCode: int
+    requestId: str
+    integrationCode: NotRequired[str]
+
+
+class ErrorEnvelope(TypedDict):
+    """Conductor's error body."""
+
+    error: ErrorDetail
+
+
+def error_envelope(
+    status: int,
+    code: str,
+    type_: str,
+    message: str,
+    user_facing_message: str,
+    request_id: str,
+    *,
+    integration_code: str | None = None,
+) -> ErrorEnvelope:
     """Conductor's error body: ``{"error": {...}}``, ``integrationCode`` only when given."""
-    error = {
+    error: ErrorDetail = {
         "message": message,
         "userFacingMessage": user_facing_message,
         "type": type_,
@@ -106,12 +140,12 @@ def error_envelope(status, code, type_, message, user_facing_message, request_id
         "httpStatusCode": status,
         "requestId": request_id,
     }
-    if extra.get("integration_code"):
-        error["integrationCode"] = extra["integration_code"]
+    if integration_code:
+        error["integrationCode"] = integration_code
     return {"error": error}
 
 
-def health_check_error(name, request_id):
+def health_check_error(name: HealthCheckProblem, request_id: str) -> tuple[int, ErrorEnvelope]:
     """(status, body) of the health check's answer in the named scenario."""
     status, code, type_, integration_code, message, user_facing = HEALTH_CHECK_ERRORS[name]
     body = error_envelope(

@@ -24,29 +24,36 @@ client's errors share, so code serving both providers can catch that and ask ``i
 
 from __future__ import annotations
 
+from typing import TypedDict, Unpack
+
 from ..transport import ProviderError
 
 NOT_SET_UP = "INTEGRATION_CONNECTION_NOT_SET_UP"
 
 
+class ConductorErrorAttributes(TypedDict, total=False):
+    """The keyword arguments every :class:`ConductorError` accepts (each defaults to None)."""
+
+    code: str | None
+    type: str | None
+    user_facing_message: str | None
+    http_status_code: int | None
+    integration_code: str | None
+    request_id: str | None
+    retry_after: float | None
+
+
 class ConductorError(ProviderError):
-    _attributes = frozenset(
-        {
-            "code",
-            "type",
-            "user_facing_message",
-            "http_status_code",
-            "integration_code",
-            "request_id",
-            "retry_after",
-        }
-    )
+    _attributes = frozenset(ConductorErrorAttributes.__optional_keys__)
     code: str | None = None
     type: str | None = None
     user_facing_message: str | None = None
     http_status_code: int | None = None
     integration_code: str | None = None
     request_id: str | None = None
+
+    def __init__(self, message: str, **attributes: Unpack[ConductorErrorAttributes]) -> None:
+        super().__init__(message, **attributes)
 
     def __str__(self) -> str:
         parts = [self.message]

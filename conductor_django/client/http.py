@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time  # noqa: F401 - kept importable: tests patch client.http.time.sleep to record waits
-from typing import Any, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
 import requests
 
@@ -25,7 +25,15 @@ DEFAULT_BASE_URL = "https://api.conductor.is/v1"
 REQUEST_ID_HEADER = "Conductor-Request-Id"
 END_USER_HEADER = "Conductor-End-User-Id"
 
-R = TypeVar("R")
+
+class _Resource(Protocol):
+    """What every class of :mod:`.resources` has."""
+
+    @classmethod
+    def from_api(cls, data: object) -> Self: ...
+
+
+R = TypeVar("R", bound=_Resource)
 
 
 def _text(value: object) -> str | None:
@@ -215,9 +223,9 @@ class ConductorClient:
     def _call(self, resource: type[R], method: str, path: str, **kwargs: Any) -> R:
         return self._parse(resource, self._transport.request_json(method, path, **kwargs))
 
-    def _parse(self, resource: type[R], data: Any) -> R:
+    def _parse(self, resource: type[R], data: object) -> R:
         try:
-            return resource.from_api(data)  # type: ignore[attr-defined,no-any-return]
+            return resource.from_api(data)
         except (ValueError, TypeError) as exc:
             raise errors.InvalidResponseError(
                 f"Conductor's {resource.__name__} is not in the documented shape: {exc}"

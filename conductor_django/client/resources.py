@@ -1,35 +1,60 @@
 """Typed views of Conductor's JSON objects.
 
-``from_api`` raises ``ValueError`` on a body that lacks a documented field, so the client can
-turn a malformed success body into ``InvalidResponseError`` instead of passing half an object on.
+``from_api`` raises ``ValueError`` on a body that lacks a documented field or holds one of the
+wrong type, so the client can turn a malformed success body into ``InvalidResponseError``
+instead of passing half an object on.
 """
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any, Self, overload
 
 
-def format_timestamp(moment):
+@overload
+def format_timestamp(moment: datetime) -> str: ...
+@overload
+def format_timestamp(moment: None) -> None: ...
+@overload
+def format_timestamp(moment: datetime | None) -> str | None: ...
+def format_timestamp(moment: datetime | None) -> str | None:
     """Conductor's timestamp format: UTC, milliseconds, ``Z`` (``2024-01-01T12:34:56.789Z``)."""
     if moment is None:
         return None
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _timestamp(value):
-    if value is None:
-        return None
+def _object(data: object) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ValueError(f"expected a JSON object, got {type(data).__name__}")
+    return data
+
+
+def _fields(data: object, *names: str) -> list[object]:
+    found = _object(data)
+    missing = [name for name in names if name not in found]
+    if missing:
+        raise ValueError(f"missing field(s): {', '.join(missing)}")
+    return [found[name] for name in names]
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+def _optional_text(value: object) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _timestamp(value: object) -> datetime:
     if not isinstance(value, str):
         raise ValueError(f"expected an ISO 8601 timestamp, got {type(value).__name__}")
     return datetime.fromisoformat(value)
 
 
-def _fields(data, *names):
-    if not isinstance(data, dict):
-        raise ValueError(f"expected a JSON object, got {type(data).__name__}")
-    missing = [name for name in names if name not in data]
-    if missing:
-        raise ValueError(f"missing field(s): {', '.join(missing)}")
-    return [data[name] for name in names]
+def _optional_timestamp(value: object) -> datetime | None:
+    return None if value is None else _timestamp(value)
 
 
 @dataclass(frozen=True)
@@ -41,11 +66,17 @@ class IntegrationConnection:
     last_successful_request_at: datetime | None
 
     @classmethod
-    def from_api(cls, data):
+    def from_api(cls, data: object) -> Self:
         id_, created, slug, last, last_ok = _fields(
             data, "id", "createdAt", "integrationSlug", "lastRequestAt", "lastSuccessfulRequestAt"
         )
-        return cls(id_, _timestamp(created), slug, _timestamp(last), _timestamp(last_ok))
+        return cls(
+            _text(id_),
+            _timestamp(created),
+            _text(slug),
+            _optional_timestamp(last),
+            _optional_timestamp(last_ok),
+        )
 
 
 @dataclass(frozen=True)
@@ -58,18 +89,18 @@ class EndUser:
     integration_connections: tuple[IntegrationConnection, ...] = ()
 
     @classmethod
-    def from_api(cls, data):
+    def from_api(cls, data: object) -> Self:
         id_, created, company, source, email, connections = _fields(
             data, "id", "createdAt", "companyName", "sourceId", "email", "integrationConnections"
         )
         if not isinstance(connections, list):
             raise ValueError("integrationConnections is not a list")
         return cls(
-            id_,
+            _text(id_),
             _timestamp(created),
-            company,
-            source,
-            email,
+            _text(company),
+            _text(source),
+            _text(email),
             tuple(IntegrationConnection.from_api(c) for c in connections),
         )
 
@@ -80,9 +111,9 @@ class DeletedEndUser:
     deleted: bool
 
     @classmethod
-    def from_api(cls, data):
+    def from_api(cls, data: object) -> Self:
         id_, deleted = _fields(data, "id", "deleted")
-        return cls(id_, bool(deleted))
+        return cls(_text(id_), bool(deleted))
 
 
 @dataclass(frozen=True)
@@ -97,7 +128,7 @@ class AuthSession:
     auth_flow_url: str = field(repr=False)
 
     @classmethod
-    def from_api(cls, data):
+    def from_api(cls, data: object) -> Self:
         id_, created, end_user, secret, url, expires, redirect = _fields(
             data,
             "id",
@@ -108,7 +139,15 @@ class AuthSession:
             "expiresAt",
             "redirectUrl",
         )
-        return cls(id_, _timestamp(created), end_user, _timestamp(expires), redirect, secret, url)
+        return cls(
+            _text(id_),
+            _timestamp(created),
+            _text(end_user),
+            _timestamp(expires),
+            _optional_text(redirect),
+            _text(secret),
+            _text(url),
+        )
 
 
 @dataclass(frozen=True)
@@ -117,6 +156,10 @@ class HealthCheck:
     duration_ms: int | None
 
     @classmethod
-    def from_api(cls, data):
+    def from_api(cls, data: object) -> Self:
         (status,) = _fields(data, "status")
-        return cls(status, data.get("duration"))
+        # Informational only: a duration that is not a whole number of ms is dropped, not fatal.
+        duration = _object(data).get("duration")
+        if not isinstance(duration, int) or isinstance(duration, bool):
+            duration = None
+        return cls(_text(status), duration)

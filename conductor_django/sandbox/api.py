@@ -8,28 +8,42 @@ the request log are handled in one place, all in Conductor's error envelope and 
 
 import re
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from ..client.objects import (
+    AuthSessionObject,
+    DeletedEndUserObject,
+    EndUserList,
+    EndUserObject,
+    HealthCheckObject,
+)
 from . import config, errors, faults, ids, scenarios, serialize, validation
 from .models import AuthSession, EndUser, FaultConfig, FaultKind, RequestLog
 
 END_USER_HEADER = "Conductor-End-User-Id"
 
 
-def _end_user_or_404(end_user_id):
+#: An endpoint: the request and the path's named groups in, the JSON body out (or ApiError).
+Handler = Callable[..., object]
+
+
+def _end_user_or_404(end_user_id: str) -> EndUser:
     try:
         return EndUser.objects.get(pk=end_user_id)
     except EndUser.DoesNotExist:
         raise errors.not_found(f"No end-user exists with the ID `{end_user_id}`.") from None
 
 
-def list_end_users(request):
+def list_end_users(request: HttpRequest) -> EndUserList:
     users = EndUser.objects.prefetch_related("connections")
     return {
         "objectType": "list",
@@ -38,7 +52,7 @@ def list_end_users(request):
     }
 
 
-def create_end_user(request):
+def create_end_user(request: HttpRequest) -> EndUserObject:
     data = validation.end_user_body(request)
     user = EndUser.objects.create(
         company_name=data["companyName"], source_id=data["sourceId"], email=data["email"]
@@ -46,24 +60,24 @@ def create_end_user(request):
     return serialize.end_user(user)
 
 
-def retrieve_end_user(request, end_user_id):
+def retrieve_end_user(request: HttpRequest, end_user_id: str) -> EndUserObject:
     return serialize.end_user(_end_user_or_404(end_user_id))
 
 
-def delete_end_user(request, end_user_id):
+def delete_end_user(request: HttpRequest, end_user_id: str) -> DeletedEndUserObject:
     user = _end_user_or_404(end_user_id)
     # Connections and auth sessions go with it (FK cascade), as on Conductor.
     user.delete()
     return {"id": end_user_id, "objectType": "end_user", "deleted": True}
 
 
-def auth_flow_url(request, session):
+def auth_flow_url(request: HttpRequest, session: AuthSession) -> str:
     namespace = getattr(request.resolver_match, "namespace", "") or "conductor_sandbox"
     path = reverse(f"{namespace}:flow", kwargs={"client_secret": session.client_secret})
     return request.build_absolute_uri(path) + "?" + urlencode({"key": session.publishable_key})
 
 
-def create_auth_session(request):
+def create_auth_session(request: HttpRequest) -> AuthSessionObject:
     data = validation.auth_session_body(request)
     if not config.keys_match(data["publishableKey"], config.publishable_key()):
         raise errors.ApiError(
@@ -83,7 +97,7 @@ def create_auth_session(request):
     return serialize.auth_session(session, auth_flow_url(request, session))
 
 
-def health_check(request):
+def health_check(request: HttpRequest) -> HealthCheckObject:
     end_user_id = request.headers.get(END_USER_HEADER, "").strip()
     if not end_user_id:
         raise errors.invalid(
@@ -94,7 +108,7 @@ def health_check(request):
     return scenarios.health_check(user, user.connections.first())
 
 
-ROUTES = [
+ROUTES: list[tuple[re.Pattern[str], dict[str, Handler]]] = [
     (re.compile(r"^/end-users$"), {"GET": list_end_users, "POST": create_end_user}),
     (
         re.compile(r"^/end-users/(?P<end_user_id>[^/]+)$"),
@@ -105,29 +119,29 @@ ROUTES = [
 ]
 
 
-def _route(request, path):
+def _route(request: HttpRequest, method: str, path: str) -> object:
     for pattern, handlers in ROUTES:
         match = pattern.match(path)
         if not match:
             continue
         if not config.keys_match(_bearer(request), config.secret_key()):
             raise errors.api_key_invalid()
-        handler = handlers.get(request.method)
+        handler = handlers.get(method)
         if handler is None:
-            raise errors.method_not_allowed(request.method, "/v1" + path, list(handlers))
+            raise errors.method_not_allowed(method, "/v1" + path, list(handlers))
         return handler(request, **match.groupdict())
-    raise errors.not_found(f"Unknown API route: {request.method} /v1{path}.")
+    raise errors.not_found(f"Unknown API route: {method} /v1{path}.")
 
 
-def _bearer(request):
+def _bearer(request: HttpRequest) -> str:
     scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-def _answer(request, path, request_id):
+def _answer(request: HttpRequest, method: str, path: str, request_id: str) -> HttpResponse:
     # No surrounding transaction: a slow health check must not hold SQLite's lock while it sleeps.
     try:
-        return errors.json_response(_route(request, path), request_id)
+        return errors.json_response(_route(request, method, path), request_id)
     except errors.ApiError as error:
         return error.response(request_id)
     except IntegrityError:
@@ -137,15 +151,17 @@ def _answer(request, path, request_id):
 
 @csrf_exempt
 @config.require_enabled
-def dispatch(request, api_path):
+def dispatch(request: HttpRequest, api_path: str) -> HttpResponseBase:
     request_id = ids.new_request_id()
+    # Django's handlers always set it; the stubs allow None for a bare HttpRequest().
+    method = request.method or "GET"
     path = "/" + api_path.strip("/")
     fault_config = FaultConfig.load()
     faults.add_latency(fault_config)
-    fault = faults.take(request.method, path, fault_config)
+    fault = faults.take(method, path, fault_config)
     log = RequestLog(
         request_id=request_id,
-        method=request.method,
+        method=method,
         path=path,
         end_user_id=request.headers.get(END_USER_HEADER, "")[:255],
         fault=fault.kind if fault else "",
@@ -160,7 +176,7 @@ def dispatch(request, api_path):
     if fault and fault.kind not in faults.PROCESSED_THEN_DROPPED:
         response = faults.error_response(fault, request_id)
     else:
-        response = _answer(request, path, request_id)
+        response = _answer(request, method, path, request_id)
     log.status = response.status_code
     log.save()
     if fault and fault.kind in faults.PROCESSED_THEN_DROPPED:

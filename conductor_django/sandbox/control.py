@@ -8,11 +8,14 @@ argument.
 """
 
 import fnmatch
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import Literal, TypedDict, cast
 
 from django.db import transaction
 from django.utils import timezone
 
+from ..client.objects import EndUserObject
 from ..client.resources import format_timestamp
 from . import serialize, sessions
 from .models import (
@@ -20,16 +23,84 @@ from .models import (
     EndUser,
     FaultConfig,
     FaultKind,
+    IntegrationConnection,
     PendingFault,
     RequestLog,
     Scenario,
 )
 
-SCENARIOS = tuple(Scenario.values)
-FAULT_KINDS = tuple(FaultKind.values)
+#: ``models.Scenario``'s values, for type checkers (a test holds the two equal).
+ScenarioName = Literal[
+    "not_set_up", "connected", "qbd_not_running", "not_active", "permission_denied", "slow"
+]
+#: ``models.FaultKind``'s values, for type checkers (a test holds the two equal).
+FaultKindName = Literal[
+    "http_500",
+    "http_502",
+    "http_503",
+    "html_502",
+    "rate_limit",
+    "drop",
+    "drop_after",
+    "delay",
+    "complete_late",
+]
+
+SCENARIOS: tuple[ScenarioName, ...] = cast(tuple[ScenarioName, ...], tuple(Scenario.values))
+FAULT_KINDS: tuple[FaultKindName, ...] = cast(tuple[FaultKindName, ...], tuple(FaultKind.values))
 
 
-def reset():
+class PendingFaultState(TypedDict):
+    kind: FaultKindName
+    remaining: int
+    method: str | None
+    path: str | None
+
+
+class FaultState(TypedDict):
+    """What ``faults()`` (and ``set_faults``) answer."""
+
+    latencyMs: int
+    faultRate: float
+    faultKinds: list[FaultKindName]
+    retryAfterSeconds: int
+    delayMs: int
+    pending: list[PendingFaultState]
+
+
+#: An auth session's status as ``auth_sessions`` reports it (a pending one past its expiry:
+#: ``expired``).
+SessionStatus = Literal["pending", "completed", "abandoned", "expired"]
+
+
+class AuthSessionState(TypedDict):
+    id: str
+    endUserId: str
+    clientSecret: str
+    status: SessionStatus
+    outcome: sessions.Outcome | None
+    expiresAt: str
+    redirectUrl: str | None
+
+
+class SandboxEndUser(EndUserObject):
+    """An end-user as the API shows it, plus its sandbox-only ``scenario``."""
+
+    scenario: ScenarioName
+
+
+class RequestLogEntry(TypedDict):
+    requestId: str
+    method: str
+    path: str
+    endUserId: str | None
+    #: None when the connection was dropped without an answer.
+    status: int | None
+    fault: FaultKindName | None
+    createdAt: str
+
+
+def reset() -> None:
     """Forget everything: end-users (with their connections and auth sessions), faults, log."""
     with transaction.atomic():
         EndUser.objects.all().delete()
@@ -38,7 +109,7 @@ def reset():
         FaultConfig.objects.all().delete()
 
 
-def set_scenario(end_user_id, scenario, delay_seconds=0):
+def set_scenario(end_user_id: str, scenario: ScenarioName, delay_seconds: float = 0) -> None:
     """Switch an end-user's QuickBooks Desktop connection to ``scenario`` (one of ``SCENARIOS``);
     ``delay_seconds`` is how long ``slow`` health checks take.
 
@@ -58,15 +129,19 @@ def set_scenario(end_user_id, scenario, delay_seconds=0):
     connection.save(update_fields=["scenario", "slow_seconds"])
 
 
-def scenario(end_user_id):
+def scenario(end_user_id: str) -> ScenarioName:
     """The end-user's current scenario (``not_set_up`` when it has no connection yet)."""
     connection = _end_user(end_user_id).connections.first()
-    return connection.scenario if connection else Scenario.NOT_SET_UP.value
+    return _scenario(connection)
 
 
 def set_faults(
-    latency_ms=None, fault_rate=None, fault_kinds=None, retry_after_seconds=None, delay_ms=None
-):
+    latency_ms: int | None = None,
+    fault_rate: float | None = None,
+    fault_kinds: Iterable[FaultKindName] | None = None,
+    retry_after_seconds: int | None = None,
+    delay_ms: int | None = None,
+) -> FaultState:
     """Change the API-wide fault settings; arguments left as None keep their value.
 
     ``latency_ms`` is added to every API request. With probability ``fault_rate`` (0..1) a request
@@ -92,7 +167,14 @@ def set_faults(
     return faults()
 
 
-def fail_next(n, kind, method=None, path=None, retry_after_seconds=1, delay_ms=0):
+def fail_next(
+    n: int,
+    kind: FaultKindName,
+    method: str | None = None,
+    path: str | None = None,
+    retry_after_seconds: int = 1,
+    delay_ms: int = 0,
+) -> None:
     """The next ``n`` API requests get fault ``kind`` (one of ``FAULT_KINDS``).
 
     Restrict them with ``method`` (e.g. ``"POST"``) and ``path``, an fnmatch pattern relative to
@@ -115,14 +197,14 @@ def fail_next(n, kind, method=None, path=None, retry_after_seconds=1, delay_ms=0
     )
 
 
-def clear_faults():
+def clear_faults() -> None:
     """No latency, no random faults, no pending faults."""
     with transaction.atomic():
         PendingFault.objects.all().delete()
         FaultConfig.objects.all().delete()
 
 
-def faults():
+def faults() -> FaultState:
     """The current fault settings and pending faults, as a dict."""
     config = FaultConfig.load()
     return {
@@ -133,7 +215,7 @@ def faults():
         "delayMs": config.delay_ms,
         "pending": [
             {
-                "kind": p.kind,
+                "kind": _kind(p.kind),
                 "remaining": p.remaining,
                 "method": p.method or None,
                 "path": p.path or None,
@@ -143,7 +225,7 @@ def faults():
     }
 
 
-def complete_auth_flow(client_secret, outcome="connect"):
+def complete_auth_flow(client_secret: str, outcome: sessions.Outcome = "connect") -> None:
     """Finish the hosted flow as the browser would: ``connect``, ``wrong_permission`` or
     ``abandon``. Raises ``LookupError`` for an unknown session, ``ValueError`` for an expired or
     already completed one."""
@@ -154,14 +236,14 @@ def complete_auth_flow(client_secret, outcome="connect"):
         raise ValueError(f"The auth session is {unavailable.reason}.") from None
 
 
-def expire_auth_session(client_secret):
+def expire_auth_session(client_secret: str) -> None:
     """Make the session's link expired now (to see the expired page without waiting)."""
     session = _session(client_secret)
     session.expires_at = timezone.now() - timedelta(seconds=1)
     session.save(update_fields=["expires_at"])
 
 
-def auth_sessions(end_user_id=None):
+def auth_sessions(end_user_id: str | None = None) -> list[AuthSessionState]:
     """Auth sessions (oldest first) with their sandbox status, client secrets included."""
     qs = AuthSession.objects.all()
     if end_user_id:
@@ -171,8 +253,9 @@ def auth_sessions(end_user_id=None):
             "id": s.id,
             "endUserId": s.end_user_id,
             "clientSecret": s.client_secret,
-            "status": s.display_status,
-            "outcome": s.outcome or None,
+            # The model's statuses and the flow's outcomes, written by ``sessions`` only.
+            "status": cast(SessionStatus, s.display_status),
+            "outcome": cast(sessions.Outcome | None, s.outcome or None),
             "expiresAt": format_timestamp(s.expires_at),
             "redirectUrl": s.redirect_url or None,
         }
@@ -180,18 +263,20 @@ def auth_sessions(end_user_id=None):
     ]
 
 
-def end_users():
+def end_users() -> list[SandboxEndUser]:
     """Every end-user as the API's JSON object, plus ``scenario`` (sandbox-only)."""
-    result = []
-    for user in EndUser.objects.prefetch_related("connections"):
-        data = serialize.end_user(user)
-        connection = next(iter(user.connections.all()), None)
-        data["scenario"] = connection.scenario if connection else Scenario.NOT_SET_UP.value
-        result.append(data)
-    return result
+    return [
+        {
+            **serialize.end_user(user),
+            "scenario": _scenario(next(iter(user.connections.all()), None)),
+        }
+        for user in EndUser.objects.prefetch_related("connections")
+    ]
 
 
-def request_log(method=None, path=None, end_user_id=None):
+def request_log(
+    method: str | None = None, path: str | None = None, end_user_id: str | None = None
+) -> list[RequestLogEntry]:
     """Logged API requests, oldest first, filtered like ``request_count``."""
     return [
         {
@@ -200,14 +285,16 @@ def request_log(method=None, path=None, end_user_id=None):
             "path": r.path,
             "endUserId": r.end_user_id or None,
             "status": r.status,
-            "fault": r.fault or None,
+            "fault": _kind(r.fault) if r.fault else None,
             "createdAt": format_timestamp(r.created_at),
         }
         for r in _requests(method, path, end_user_id)
     ]
 
 
-def request_count(method=None, path=None, end_user_id=None):
+def request_count(
+    method: str | None = None, path: str | None = None, end_user_id: str | None = None
+) -> int:
     """How many API requests reached the sandbox, e.g. ``request_count("POST", "/end-users")``.
 
     ``path`` is relative to the API root and may be an fnmatch pattern (``"/end-users/*"``).
@@ -216,7 +303,7 @@ def request_count(method=None, path=None, end_user_id=None):
     return len(_requests(method, path, end_user_id))
 
 
-def _requests(method, path, end_user_id):
+def _requests(method: str | None, path: str | None, end_user_id: str | None) -> list[RequestLog]:
     qs = RequestLog.objects.all()
     if method:
         qs = qs.filter(method=method.upper())
@@ -228,31 +315,40 @@ def _requests(method, path, end_user_id):
     return [r for r in qs if not path or fnmatch.fnmatchcase(r.path, path)]
 
 
-def _end_user(end_user_id):
+def _scenario(connection: IntegrationConnection | None) -> ScenarioName:
+    # The field's choices are ``Scenario``, whose values ScenarioName spells out.
+    return cast(ScenarioName, connection.scenario if connection else Scenario.NOT_SET_UP.value)
+
+
+def _kind(value: str) -> FaultKindName:
+    # Written through ``_fault_kind`` only, so one of FAULT_KINDS.
+    return cast(FaultKindName, value)
+
+
+def _end_user(end_user_id: str) -> EndUser:
     try:
         return EndUser.objects.get(pk=end_user_id)
     except EndUser.DoesNotExist:
         raise LookupError(f"No end-user {end_user_id!r} in the sandbox.") from None
 
 
-def _session(client_secret):
+def _session(client_secret: str) -> AuthSession:
     try:
         return AuthSession.objects.select_related("end_user").get(client_secret=client_secret)
     except AuthSession.DoesNotExist:
         raise LookupError("No auth session with that client secret in the sandbox.") from None
 
 
-def _fault_kind(kind):
+def _fault_kind(kind: str) -> FaultKindName:
     if kind not in FAULT_KINDS:
         raise ValueError(f"Unknown fault kind {kind!r}; expected one of {', '.join(FAULT_KINDS)}.")
-    return kind
+    return _kind(kind)
 
 
-def _non_negative_int(name, value):
-    try:
-        ok = not isinstance(value, bool) and int(value) == value and value >= 0
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
+def _non_negative_int(name: str, value: object) -> int:
+    # Out-of-process callers send JSON: a whole float (3.0) counts, True does not.
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise ValueError(f"{name} must be a non-negative integer.")
     return int(value)

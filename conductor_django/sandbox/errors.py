@@ -7,11 +7,10 @@ choice and listed in ``conductor_django.sandbox``'s docstring.
 """
 
 from collections.abc import Mapping, Sequence
-from typing import NotRequired, TypedDict
 
 from django.http import JsonResponse
 
-from ..client.catalog import GENERIC_USER_MESSAGE
+from ..client.catalog import GENERIC_USER_MESSAGE, ErrorDetail, ErrorEnvelope
 
 REQUEST_ID_HEADER = "Conductor-Request-Id"
 
@@ -21,20 +20,6 @@ INVALID_REQUEST_ERROR = "INVALID_REQUEST_ERROR"
 AUTHENTICATION_ERROR = "AUTHENTICATION_ERROR"
 INTEGRATION_CONNECTION_ERROR = "INTEGRATION_CONNECTION_ERROR"
 INTERNAL_ERROR = "INTERNAL_ERROR"
-
-
-class ErrorDetail(TypedDict):
-    message: str
-    userFacingMessage: str
-    type: str
-    code: str
-    httpStatusCode: int
-    requestId: str
-    integrationCode: NotRequired[str]
-
-
-class ErrorEnvelope(TypedDict):
-    error: ErrorDetail
 
 
 class ApiError(Exception):

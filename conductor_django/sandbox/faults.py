@@ -15,48 +15,57 @@ held for ``delay_ms`` (longer than the client's read timeout, so it times out), 
 is processed (a ``POST /end-users`` creates the end-user at that moment, not before) and the
 connection is dropped without an answer.
 
-Dropped connections: the sandbox shuts the client's socket down (both directions) without writing
-a byte, so the client sees the connection close without a response (``requests`` raises
-``ConnectionError``). The socket is found through the WSGI environ: ``gunicorn.socket`` or the
-stream behind ``wsgi.input`` (runserver and the test live server). Where no socket can be found
-(Django's test client, other servers) the response is a streaming one that declares a
-``Content-Length`` it never delivers and raises ``DroppedConnection`` when iterated.
+Dropped connections: ``conductor_django.sandboxing`` (shared with Codat's sandbox) shuts the
+client's socket where the server hands one over, else answers a stream that never finishes and
+raises ``DroppedConnection`` when read (Django's test client, ASGI servers).
 """
 
 import fnmatch
 import random
-import socket
 import time
+from collections.abc import Callable, Sequence
+from typing import Protocol, TypeVar
 
 from django.db.models import F
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 
+from .. import sandboxing
 from ..client.catalog import OUTAGES, PROXY_502_HTML
+
+# Part of this module's API (tests catch it here).
+from ..sandboxing import DroppedConnection as DroppedConnection
 from . import errors
 from .models import FaultConfig, FaultKind, PendingFault
 
 _STATUSES = {FaultKind.HTTP_500: 500, FaultKind.HTTP_502: 502, FaultKind.HTTP_503: 503}
 
+T = TypeVar("T")
 
-class DroppedConnection(ConnectionAbortedError):
-    """What iterating a dropped response raises where no socket could be closed."""
+
+class Random(Protocol):
+    """What ``take`` draws from: the ``random`` module, or a seeded ``random.Random``."""
+
+    def random(self) -> float: ...
+
+    def choice(self, seq: Sequence[T], /) -> T: ...
 
 
 class Fault:
-    def __init__(self, kind, retry_after_seconds=1, delay_ms=0):
+    def __init__(self, kind: str, retry_after_seconds: int = 1, delay_ms: int = 0) -> None:
         self.kind = kind
         self.retry_after_seconds = retry_after_seconds
         self.delay_ms = delay_ms
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Fault({self.kind!r})"
 
 
-def path_matches(pattern, path):
+def path_matches(pattern: str, path: str) -> bool:
     return not pattern or fnmatch.fnmatchcase(path, pattern)
 
 
-def _take_pending(method, path):
+def _take_pending(method: str, path: str) -> Fault | None:
     for pending in PendingFault.objects.filter(remaining__gt=0):
         if pending.method and pending.method.upper() != method.upper():
             continue
@@ -71,7 +80,9 @@ def _take_pending(method, path):
     return None
 
 
-def take(method, path, config=None, rng=random):
+def take(
+    method: str, path: str, config: FaultConfig | None = None, rng: Random = random
+) -> Fault | None:
     """The fault for this request, or None."""
     fault = _take_pending(method, path)
     if fault:
@@ -83,7 +94,9 @@ def take(method, path, config=None, rng=random):
     return None
 
 
-def add_latency(config=None, sleep=time.sleep):
+def add_latency(
+    config: FaultConfig | None = None, sleep: Callable[[float], None] = time.sleep
+) -> None:
     config = config or FaultConfig.load()
     if config.latency_ms:
         sleep(config.latency_ms / 1000)
@@ -93,7 +106,7 @@ def add_latency(config=None, sleep=time.sleep):
 PROCESSED_THEN_DROPPED = (FaultKind.DROP_AFTER, FaultKind.COMPLETE_LATE)
 
 
-def error_response(fault, request_id):
+def error_response(fault: Fault, request_id: str) -> HttpResponse:
     """The answer for a fault that answers (every kind but the drops, the delay and the late
     completion)."""
     if fault.kind == FaultKind.HTML_502:
@@ -108,47 +121,11 @@ def error_response(fault, request_id):
             f"Too many requests. Retry after {fault.retry_after_seconds} seconds.",
             headers={"Retry-After": str(fault.retry_after_seconds)},
         ).response(request_id)
-    status = _STATUSES[fault.kind]
+    status = _STATUSES[FaultKind(fault.kind)]
     code, _type = OUTAGES[status]
     return errors.internal(status, code).response(request_id)
 
 
-def _find_socket(environ):
-    candidate = environ.get("gunicorn.socket")
-    if isinstance(candidate, socket.socket):
-        return candidate
-    # runserver/live server: LimitedStream._read → BufferedReader.raw → SocketIO._sock.
-    obj = environ.get("wsgi.input")
-    for _ in range(8):
-        if obj is None:
-            return None
-        if isinstance(obj, socket.socket):
-            return obj
-        read = getattr(obj, "_read", None)
-        obj = (
-            getattr(obj, "_sock", None)
-            or getattr(obj, "raw", None)
-            or getattr(obj, "stream", None)
-            or getattr(read, "__self__", None)
-        )
-    return None
-
-
-def _never_finishes():
-    yield b"{"
-    raise DroppedConnection("The Conductor sandbox dropped this connection on purpose.")
-
-
-def drop_connection(request):
+def drop_connection(request: HttpRequest) -> HttpResponseBase:
     """Close the client's connection without a complete answer; return what the view returns."""
-    sock = _find_socket(request.environ)
-    if sock is not None:
-        try:
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        # Writing this fails with a broken pipe, which the WSGI server swallows quietly.
-        return HttpResponse(b"", status=500)
-    response = StreamingHttpResponse(_never_finishes(), content_type="application/json")
-    response["Content-Length"] = "1024"
-    return response
+    return sandboxing.drop_connection(request, "Conductor")

@@ -1,6 +1,8 @@
 """The sandbox's state. It lives in the database so that every thread and process serving the
 sandbox (live servers, runserver's autoreloader, several workers) sees the same world."""
 
+from datetime import datetime
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,7 +41,7 @@ class EndUser(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.id
 
 
@@ -63,7 +65,7 @@ class IntegrationConnection(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.id
 
 
@@ -96,21 +98,21 @@ class AuthSession(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.id
 
-    def is_expired(self, now=None):
+    def is_expired(self, now: datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.expires_at
 
     @property
-    def display_status(self):
+    def display_status(self) -> str:
         """pending / completed / abandoned / expired: a completed session never expires."""
         if self.status != self.COMPLETED and self.is_expired():
             return self.EXPIRED
         return self.status
 
     @property
-    def client_secret_hint(self):
+    def client_secret_hint(self) -> str:
         return self.client_secret[: len(ids.CLIENT_SECRET) + 4] + "…"
 
 
@@ -132,7 +134,7 @@ class RequestLog(models.Model):
     class Meta:
         ordering = ["id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.method} {self.path} {self.status}"
 
 
@@ -146,11 +148,11 @@ class FaultConfig(models.Model):
     # How long random ``delay`` and ``complete_late`` faults wait.
     delay_ms = models.PositiveIntegerField(default=0)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return "fault config"
 
     @classmethod
-    def load(cls):
+    def load(cls) -> "FaultConfig":
         obj, _created = cls.objects.get_or_create(pk=1)
         return obj
 
@@ -171,5 +173,5 @@ class PendingFault(models.Model):
     class Meta:
         ordering = ["id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.kind} x{self.remaining}"

@@ -13,11 +13,12 @@ A connection is in exactly one scenario (``models.Scenario``):
 
 import time
 from collections.abc import Callable
-from typing import Literal, TypedDict
+from typing import TypedDict
 
 from django.utils import timezone
 
-from ..client.catalog import HEALTH_CHECK_ERRORS, NOT_SET_UP_USER_MESSAGE
+from ..client.catalog import HEALTH_CHECK_ERRORS, NOT_SET_UP_USER_MESSAGE, HealthCheckProblem
+from ..client.objects import HealthCheckObject
 from . import errors
 from .models import EndUser, IntegrationConnection, Scenario
 
@@ -30,12 +31,7 @@ class _Failure(TypedDict):
     integration_code: str | None
 
 
-class HealthCheckBody(TypedDict):
-    duration: int
-    status: Literal["ok"]
-
-
-def _failure(name: str) -> _Failure:
+def _failure(name: HealthCheckProblem) -> _Failure:
     status, code, _type, integration_code, message, user_facing = HEALTH_CHECK_ERRORS[name]
     return _Failure(
         status=status,
@@ -69,7 +65,7 @@ def health_check(
     end_user: EndUser,
     connection: IntegrationConnection | None,
     sleep: Callable[[float], object] = time.sleep,
-) -> HealthCheckBody:
+) -> HealthCheckObject:
     """Run a health check against ``connection`` (None: never started); return the body or raise
     ``errors.ApiError``. Touches ``lastRequestAt`` / ``lastSuccessfulRequestAt`` like Conductor."""
     started = time.monotonic()

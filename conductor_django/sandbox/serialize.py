@@ -1,39 +1,8 @@
 """The sandbox's models as Conductor's JSON objects (exactly Conductor's keys)."""
 
-from typing import Literal, TypedDict
-
+from ..client.objects import AuthSessionObject, EndUserObject, IntegrationConnectionObject
 from ..client.resources import format_timestamp
 from .models import AuthSession, EndUser, IntegrationConnection
-
-
-class IntegrationConnectionObject(TypedDict):
-    id: str
-    objectType: Literal["integration_connection"]
-    createdAt: str
-    integrationSlug: str
-    lastRequestAt: str | None
-    lastSuccessfulRequestAt: str | None
-
-
-class EndUserObject(TypedDict):
-    id: str
-    objectType: Literal["end_user"]
-    createdAt: str
-    companyName: str
-    sourceId: str
-    email: str
-    integrationConnections: list[IntegrationConnectionObject]
-
-
-class AuthSessionObject(TypedDict):
-    id: str
-    objectType: Literal["auth_session"]
-    createdAt: str
-    endUserId: str
-    clientSecret: str
-    authFlowUrl: str
-    expiresAt: str
-    redirectUrl: str | None
 
 
 def connection(conn: IntegrationConnection) -> IntegrationConnectionObject:

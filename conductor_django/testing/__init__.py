@@ -12,6 +12,6 @@ With pytest, add ``pytest_plugins = ["conductor_django.testing.fixtures"]`` to a
 use the ``fake_conductor`` fixture. Needs ``responses`` (the ``testing`` extra).
 """
 
-from .fake import SCENARIOS, FakeConductor
+from .fake import SCENARIOS, FakeConductor, OutageKind, ScenarioName
 
-__all__ = ["SCENARIOS", "FakeConductor"]
+__all__ = ["SCENARIOS", "FakeConductor", "OutageKind", "ScenarioName"]

@@ -218,8 +218,21 @@ def test_non_json_body_is_invalid_response(rsps, once, status, body, content_typ
         end_user_json(createdAt="yesterday"),
         end_user_json(integrationConnections="none"),
         end_user_json(integrationConnections=[{"id": "int_conn_1"}]),
+        end_user_json(createdAt=None),
+        end_user_json(id=None),
+        end_user_json(sourceId=42),
     ],
-    ids=["missing-fields", "list", "number-date", "bad-date", "connections-string", "bad-conn"],
+    ids=[
+        "missing-fields",
+        "list",
+        "number-date",
+        "bad-date",
+        "connections-string",
+        "bad-conn",
+        "null-date",
+        "null-id",
+        "number-source-id",
+    ],
 )
 def test_malformed_200_object_is_invalid_response(rsps, once, payload):
     rsps.get(f"{END_USERS}/end_usr_1", json=payload)
@@ -247,6 +260,20 @@ def test_health_check_without_status_is_invalid_response(rsps, once):
 
     with pytest.raises(errors.InvalidResponseError):
         once.health_check("end_usr_1")
+
+
+@pytest.mark.parametrize("field", ["expiresAt", "authFlowUrl", "clientSecret"])
+def test_auth_session_with_a_null_field_is_invalid_response(rsps, once, field):
+    rsps.post(f"{BASE_URL}/auth-sessions", json={**AUTH_SESSION, field: None})
+
+    with pytest.raises(errors.InvalidResponseError):
+        once.create_auth_session(publishable_key=PUBLISHABLE_KEY, end_user_id="end_usr_1")
+
+
+def test_health_check_duration_that_is_not_whole_ms_is_dropped(rsps, once):
+    rsps.get(HEALTH_CHECK, json={"duration": "12ms", "status": "ok"})
+
+    assert once.health_check("end_usr_1") == HealthCheck(status="ok", duration_ms=None)
 
 
 def test_auth_session_without_auth_flow_url_is_invalid_response(rsps, once):

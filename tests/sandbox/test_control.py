@@ -1,11 +1,13 @@
 """The JSON control endpoint and the dashboard."""
 
 import json
+from typing import get_args
 
 import pytest
 from django.test import Client
 
-from conductor_django.sandbox import control
+from conductor_django.sandbox import control, sessions
+from conductor_django.sandbox.models import FaultKind, Scenario
 
 pytestmark = pytest.mark.urls("tests.sandbox.urls")
 
@@ -23,6 +25,13 @@ def call(client, secret_key, db):
         )
 
     return call
+
+
+def test_the_typed_names_are_the_ones_the_sandbox_accepts():
+    # The Literals a host's type checker holds its calls to, against the models' choices.
+    assert get_args(control.ScenarioName) == tuple(Scenario.values) == control.SCENARIOS
+    assert get_args(control.FaultKindName) == tuple(FaultKind.values) == control.FAULT_KINDS
+    assert get_args(sessions.Outcome) == sessions.OUTCOMES
 
 
 @pytest.mark.parametrize("key", [None, "sk_conductor_wrong"])
@@ -73,6 +82,7 @@ def test_control_faults_and_auth_flow(call, api, publishable_key):
         ({"action": "set_scenario", "end_user_id": "end_usr_x", "scenario": "connected"}, 404),
         ({"action": "set_scenario", "end_user_id": "x", "scenario": "connected", "z": 1}, 400),
         ({"action": "fail_next", "n": 1, "kind": "explode"}, 400),
+        ({"action": "fail_next", "n": float("inf"), "kind": "drop"}, 400),
         ({"action": "complete_auth_flow", "client_secret": "nope"}, 404),
     ],
 )

@@ -4,12 +4,14 @@ import random
 import time
 
 import pytest
+from asgiref.sync import async_to_sync
+from django.test import AsyncClient
 
 from conductor_django.sandbox import control
 from conductor_django.sandbox.faults import DroppedConnection
 from conductor_django.sandbox.models import FaultConfig
 
-from .conftest import assert_error
+from .conftest import API, assert_error
 
 pytestmark = pytest.mark.urls("tests.sandbox.urls")
 
@@ -76,6 +78,18 @@ def test_drop_before_processing_creates_nothing(api):
         consume(response)
     assert control.end_users() == []
     [entry] = control.request_log(method="POST")
+    assert (entry["status"], entry["fault"]) == (None, "drop")
+
+
+def test_drop_answers_nothing_under_asgi(db, secret_key):
+    # An ASGI request has no WSGI environ, so no socket to shut: the drop must still answer
+    # nothing usable (the stream that never finishes), not a 500 page.
+    control.fail_next(1, "drop")
+    get = async_to_sync(AsyncClient().get)
+    response = get(f"{API}/end-users", headers={"Authorization": f"Bearer {secret_key}"})
+    with pytest.raises(DroppedConnection):
+        consume(response)
+    [entry] = control.request_log()
     assert (entry["status"], entry["fault"]) == (None, "drop")
 
 
@@ -155,6 +169,10 @@ def test_clear_faults(api):
         lambda: control.set_faults(fault_rate=1.5),
         lambda: control.set_faults(fault_kinds=["nope"]),
         lambda: control.set_faults(latency_ms=-1),
+        # The control endpoint's JSON can carry these: each is a 400 there, not a crash.
+        lambda: control.fail_next(float("inf"), "http_500"),
+        lambda: control.fail_next(True, "http_500"),
+        lambda: control.set_faults(delay_ms="5"),
     ],
 )
 def test_bad_fault_arguments_raise_value_error(db, call):

@@ -3,9 +3,7 @@ never run.
 
 Each block uses the API as a host project would. ``assert_type`` fails the check when a public
 type changes (or decays to ``Any``); a line marked ``# type: ignore[code]`` must stay an error,
-since ``warn_unused_ignores`` fails the check when the API starts accepting it. Phase 2 of the
-typing work extends this file to the modules it types (provisioning, connection, the client,
-signals, settings, the Conductor sandbox's control).
+since ``warn_unused_ignores`` fails the check when the API starts accepting it.
 """
 
 from collections.abc import Iterator
@@ -25,6 +23,23 @@ from conductor_django.api.representation import (
     status_body,
 )
 from conductor_django.api.schema import document
+from conductor_django.client import (
+    AuthSession,
+    ConductorClient,
+    ConductorError,
+    EndUser,
+    HealthCheck,
+    IntegrationConnection,
+)
+from conductor_django.client.errors import (
+    ConductorAPIError,
+    ConnectionNotSetUpError,
+    NetworkError,
+    RateLimitError,
+)
+from conductor_django.client.objects import AuthSessionObject, EndUserObject
+from conductor_django.codat.client import CodatError
+from conductor_django.codat.client.errors import Validation
 from conductor_django.codat.sandbox import control as codat_control
 from conductor_django.codat.testing import FakeCodat
 from conductor_django.connection import IssuedLink
@@ -35,7 +50,10 @@ from conductor_django.emails import (
     send_connection_link,
 )
 from conductor_django.models import AuthSessionRecord, ConnectionStatus
+from conductor_django.sandbox import control as sandbox
 from conductor_django.templatetags.conductor import conductor_status
+from conductor_django.testing import SCENARIOS, FakeConductor, OutageKind, ScenarioName
+from conductor_django.transport import ProviderError
 from conductor_django.types import ConnectionPermission, OwnerGetter, OwnerResolver
 from example_project.accounts.models import User
 from example_project.organizations.models import Organization
@@ -143,3 +161,126 @@ def codat_tests() -> Iterator[str]:
         yield connection["id"]
     assert_type(codat_control.link_url("connection-id"), str)
     codat_control.set_connector_online("connection-id", online="yes")  # type: ignore[arg-type]
+
+
+# Conductor's client, outside the app's pages (a script, a task of the host's own).
+
+
+def provision(client: ConductorClient, user: User) -> str:
+    existing = client.find_end_user(str(user.pk))
+    assert_type(existing, EndUser | None)
+    end_user = existing or client.create_end_user(
+        company_name="Acme", source_id=str(user.pk), email=user.email
+    )
+    assert_type(end_user.created_at, datetime)
+    assert_type(end_user.integration_connections, tuple[IntegrationConnection, ...])
+    assert_type(end_user.integration_connections[0].last_request_at, datetime | None)
+    session = client.create_auth_session(
+        publishable_key="pk_conductor_test", end_user_id=end_user.id, link_expiry_mins=60
+    )
+    assert_type(session, AuthSession)
+    assert_type(session.redirect_url, str | None)
+    assert_type(client.list_end_users(), list[EndUser])
+    assert_type(client.delete_end_user(end_user.id).deleted, bool)
+    # Every argument of a create is keyword-only: no swapping a sourceId and an email.
+    client.create_end_user("Acme", str(user.pk), user.email)  # type: ignore[misc]
+    return session.auth_flow_url
+
+
+def health(client: ConductorClient, end_user_id: str) -> str | None:
+    try:
+        check = client.health_check(end_user_id)
+    except ConnectionNotSetUpError as exc:
+        # Only the end-user can fix it: show Conductor's words for them.
+        assert_type(exc.user_facing_message, str | None)
+        assert_type(exc.http_status_code, int | None)
+        return exc.user_facing_message
+    except RateLimitError as exc:
+        assert_type(exc.retry_after, float | None)
+        return None
+    except ConductorAPIError as exc:
+        assert_type(exc.code, str | None)
+        assert_type(exc.integration_code, str | None)
+        assert_type(exc.request_id, str | None)
+        return None
+    except NetworkError as exc:
+        assert_type(exc.request_sent, bool)
+        return None
+    assert_type(check, HealthCheck)
+    assert_type(check.duration_ms, int | None)
+    return check.status
+
+
+def either_provider(exc: ProviderError) -> str:
+    # Code serving both providers catches the shared base.
+    assert_type(exc.is_outage, bool)
+    assert_type(exc.is_transient, bool)
+    assert_type(exc.message, str)
+    if isinstance(exc, CodatError):
+        assert_type(exc.correlation_id, str | None)
+        assert_type(exc.validation, Validation | None)
+    return exc.log_label
+
+
+def build_errors() -> list[ProviderError]:
+    # A host's own tests raise the client's errors with their attributes, checked by name...
+    not_set_up = ConnectionNotSetUpError(
+        "not set up", code="INTEGRATION_CONNECTION_NOT_SET_UP", http_status_code=409
+    )
+    codat = CodatError("Not found", status_code=404, correlation_id="c-1")
+    # ...and by type: a misspelt or mistyped attribute is an error here as it is at run time.
+    misspelt = ConductorError("x", cod="RESOURCE_MISSING")  # type: ignore[call-arg]
+    mistyped = ConductorError("x", http_status_code="409")  # type: ignore[arg-type]
+    return [not_set_up, codat, misspelt, mistyped]
+
+
+# FakeConductor in a host's tests.
+
+
+def conductor_tests(user: User) -> Iterator[FakeConductor]:
+    with FakeConductor() as conductor:
+        assert_type(conductor, FakeConductor)
+        conductor.set_scenario(user, "permission_denied")
+        conductor.set_scenario(conductor.end_user_id(user), "connected")
+        conductor.set_scenario(user, "conected")  # type: ignore[arg-type]
+        conductor.outage(503, times=2, retry_after=1.5, method="POST", path="/end-users")
+        conductor.outage("refused", times=1)
+        conductor.outage("refuse")  # type: ignore[arg-type]
+        conductor.complete_late(seconds=0.2)
+        assert_type(conductor.auth_sessions[-1], AuthSessionObject)
+        assert_type(conductor.auth_sessions[-1]["authFlowUrl"], str)
+        assert_type(conductor.end_users, dict[str, EndUserObject])
+        assert_type(conductor.scenarios, dict[str, ScenarioName])
+        assert_type(conductor.calls, list[tuple[str, str]])
+        assert_type(conductor.count("GET", "/quickbooks-desktop/health-check"), int)
+        yield conductor
+    kind: OutageKind = "timeout"
+    assert_type(SCENARIOS, tuple[ScenarioName, ...])
+    FakeConductor().outage(kind)
+
+
+def with_the_fixture(fake_conductor: FakeConductor) -> None:
+    # pytest_plugins = ["conductor_django.testing.fixtures"]
+    fake_conductor.set_scenario("end_usr_1", "not_active")
+
+
+# The Conductor sandbox, driven from a host's end-to-end tests.
+
+
+def sandbox_tests(end_user_id: str, client_secret: str) -> None:
+    sandbox.set_scenario(end_user_id, "slow", delay_seconds=2)
+    sandbox.set_scenario(end_user_id, "request_timeout")  # type: ignore[arg-type]
+    assert_type(sandbox.scenario(end_user_id), sandbox.ScenarioName)
+    sandbox.fail_next(1, "complete_late", method="POST", path="/end-users", delay_ms=6000)
+    sandbox.fail_next(1, "drop_later")  # type: ignore[arg-type]
+    state = sandbox.set_faults(fault_rate=0.1, fault_kinds=["http_503", "drop"])
+    assert_type(state["pending"][0]["kind"], sandbox.FaultKindName)
+    assert_type(sandbox.faults()["faultRate"], float)
+    sandbox.complete_auth_flow(client_secret, outcome="wrong_permission")
+    sandbox.complete_auth_flow(client_secret, outcome="deny")  # type: ignore[arg-type]
+    assert_type(sandbox.auth_sessions(end_user_id)[0]["clientSecret"], str)
+    assert_type(sandbox.end_users()[0]["scenario"], sandbox.ScenarioName)
+    assert_type(sandbox.end_users()[0]["companyName"], str)
+    entry = sandbox.request_log(method="POST", path="/end-users")[0]
+    assert_type(entry["status"], int | None)
+    assert_type(sandbox.request_count("GET", "/end-users/*"), int)

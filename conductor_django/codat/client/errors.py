@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import requests
 
@@ -52,18 +52,20 @@ class Validation:
     warnings: tuple[ValidationItem, ...] = ()
 
 
+class CodatErrorAttributes(TypedDict, total=False):
+    """The keyword arguments every :class:`CodatError` accepts (each defaults to None)."""
+
+    status_code: int | None
+    service: str | None
+    correlation_id: str | None
+    can_be_retried: str | None
+    detailed_error_code: int | None
+    validation: Validation | None
+    retry_after: float | None
+
+
 class CodatError(ProviderError):
-    _attributes = frozenset(
-        {
-            "status_code",
-            "service",
-            "correlation_id",
-            "can_be_retried",
-            "detailed_error_code",
-            "validation",
-            "retry_after",
-        }
-    )
+    _attributes = frozenset(CodatErrorAttributes.__optional_keys__)
     status_code: int | None = None
     service: str | None = None
     correlation_id: str | None = None
@@ -71,6 +73,9 @@ class CodatError(ProviderError):
     can_be_retried: str | None = None
     detailed_error_code: int | None = None
     validation: Validation | None = None
+
+    def __init__(self, message: str, **attributes: Unpack[CodatErrorAttributes]) -> None:
+        super().__init__(message, **attributes)
 
     @property
     def error(self) -> str:
