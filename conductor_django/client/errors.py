@@ -28,6 +28,26 @@ from typing import TypedDict, Unpack
 
 from ..transport import ProviderError
 
+__all__ = [
+    "NOT_SET_UP",
+    "ConductorErrorAttributes",
+    "ConductorError",
+    "ConductorAPIError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "InvalidRequestError",
+    "NotFoundError",
+    "IntegrationError",
+    "IntegrationConnectionError",
+    "ConnectionNotSetUpError",
+    "RateLimitError",
+    "InternalServerError",
+    "InvalidResponseError",
+    "NetworkError",
+    "TimeoutError",
+    "api_error_class",
+]
+
 NOT_SET_UP = "INTEGRATION_CONNECTION_NOT_SET_UP"
 
 

@@ -1,6 +1,8 @@
 """An offline stand-in for Conductor: the API, the hosted QuickBooks Desktop auth flow, scenarios
-and fault injection, for local development and tests. It imports nothing else from
-``conductor_django``: it plays the remote service.
+and fault injection, for local development and tests. It plays the remote service: of the rest
+of ``conductor_django`` it imports only the Django-free pieces that describe Conductor (the
+client's catalog, its JSON shapes and timestamp format) and the shared ``sandboxing`` helper,
+never the app's models or logic.
 
 NEVER MOUNT IT IN PRODUCTION. Its dashboard has no login. As a guard every sandbox view answers
 404 unless ``settings.DEBUG`` is true or ``settings.CONDUCTOR_SANDBOX["ENABLED"]`` is true (test

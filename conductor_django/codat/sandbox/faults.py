@@ -10,26 +10,21 @@ Two sources, checked in this order on every request to the emulated API:
 
 ``SandboxConfig.latency_ms`` is added to every request first.
 
-Dropped connections: the sandbox shuts the client's socket down without writing a byte, so the
-client sees the connection close without a response (``requests`` raises ``ConnectionError``).
-The socket is found through the WSGI environ (``gunicorn.socket``, or the stream behind
-``wsgi.input`` for runserver and the test live server). Where there is none (Django's test
-client) the answer is a streaming one that declares a length it never delivers and raises
-``DroppedConnection`` when read.
+Dropped connections are ``conductor_django.sandboxing``'s, shared with the Conductor sandbox.
 """
 
 import fnmatch
 import random
-import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-from django.core.handlers.wsgi import WSGIRequest
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 
+from ... import sandboxing
+from ...sandboxing import DroppedConnection as DroppedConnection
 from .. import catalog
 from . import errors
 from .models import FaultKind, PendingFault, SandboxConfig
@@ -42,10 +37,6 @@ _STATUSES = {
 }
 # Kinds that answer nothing (or only later): the request may still be processed first.
 PROCESS_THEN_DROP = (FaultKind.DROP_AFTER, FaultKind.LATE_CREATE)
-
-
-class DroppedConnection(ConnectionAbortedError):
-    """What reading a dropped response raises where no socket could be closed."""
 
 
 class Fault:
@@ -108,43 +99,6 @@ def error_response(fault: Fault, correlation: str) -> HttpResponse:
     return errors.outage(_STATUSES[FaultKind(fault.kind)]).response(correlation)
 
 
-def _find_socket(environ: dict[str, Any]) -> socket.socket | None:
-    candidate = environ.get("gunicorn.socket")
-    if isinstance(candidate, socket.socket):
-        return candidate
-    # runserver/live server: LimitedStream._read → BufferedReader.raw → SocketIO._sock.
-    obj = environ.get("wsgi.input")
-    for _ in range(8):
-        if obj is None:
-            return None
-        if isinstance(obj, socket.socket):
-            return obj
-        read = getattr(obj, "_read", None)
-        obj = (
-            getattr(obj, "_sock", None)
-            or getattr(obj, "raw", None)
-            or getattr(obj, "stream", None)
-            or getattr(read, "__self__", None)
-        )
-    return None
-
-
-def _never_finishes() -> Iterator[bytes]:
-    yield b"{"
-    raise DroppedConnection("The Codat sandbox dropped this connection on purpose.")
-
-
 def drop_connection(request: HttpRequest) -> HttpResponseBase:
     """Close the client's connection without a complete answer; return what the view returns."""
-    # Only a WSGI server lets us reach its socket; under ASGI the stream below stands in.
-    sock = _find_socket(request.environ) if isinstance(request, WSGIRequest) else None
-    if sock is not None:
-        try:
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        # Writing this fails with a broken pipe, which the WSGI server swallows quietly.
-        return HttpResponse(b"", status=500)
-    response = StreamingHttpResponse(_never_finishes(), content_type="application/json")
-    response["Content-Length"] = "1024"
-    return response
+    return sandboxing.drop_connection(request, "Codat")
