@@ -62,7 +62,12 @@ def test_a_create_codat_completes_after_the_worker_gave_up_is_adopted_once(
     ) as worker:
         user = sign_up(client, "gail")
         company_id = wait_for(lambda: _stored(user), timeout=40, what="adoption", log=worker.log)
-        assert "Adopted existing Codat company" in worker.log()
+        # The worker logs after it saves the row: wait for the line rather than race it.
+        wait_for(
+            lambda: "Adopted existing Codat company" in worker.log(),
+            what="the adoption to be logged",
+            log=worker.log,
+        )
         assert "Traceback" not in worker.log()
 
     [post] = _posts()

@@ -187,7 +187,12 @@ def test_lost_answer_to_a_create_is_adopted_not_repeated(engine, sandbox, client
     ) as worker:
         user = sign_up(client, "erin")
         end_user_id = wait_for(lambda: _stored_id(user), what="adoption", log=worker.log)
-        assert "Adopted existing Conductor end-user" in worker.log()
+        # The worker logs after it saves the row: wait for the line rather than race it.
+        wait_for(
+            lambda: "Adopted existing Conductor end-user" in worker.log(),
+            what="the adoption to be logged",
+            log=worker.log,
+        )
 
     assert len(_posts()) == 1
     assert [u["id"] for u in end_users_for(user)] == [end_user_id]
@@ -246,7 +251,11 @@ def test_create_conductor_completes_after_the_worker_gave_up_is_adopted_once(
         end_user_id = wait_for(
             lambda: _stored_id(user), timeout=40, what="adoption", log=worker.log
         )
-        assert "Adopted existing Conductor end-user" in worker.log()
+        wait_for(
+            lambda: "Adopted existing Conductor end-user" in worker.log(),
+            what="the adoption to be logged",
+            log=worker.log,
+        )
 
     # One create, which Conductor finished after the worker had given up on it.
     [post] = _posts()
