@@ -1,7 +1,9 @@
 """What the offline sandboxes (Conductor's, ``conductor_django.sandbox``, and Codat's,
-``conductor_django.codat.sandbox``) share: a dropped connection.
+``conductor_django.codat.sandbox``) share: how a fault is taken (the next N matching requests,
+then a random draw), added latency, and a dropped connection.
 
-It names no provider and imports no model, so each sandbox stays independent of the other.
+It names no provider and imports no model (each sandbox hands its own in), so each sandbox stays
+independent of the other.
 
 The sandbox shuts the client's socket down (both directions) without writing a byte, so the
 client sees the connection close without a response (``requests`` raises ``ConnectionError``).
@@ -11,13 +13,85 @@ an ASGI server, other WSGI servers) the answer is a streaming one that declares 
 ``Content-Length`` it never delivers and raises ``DroppedConnection`` when read.
 """
 
+import fnmatch
+import random
 import socket
-from collections.abc import Iterator, Mapping
-from typing import Any
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Protocol, TypeVar
 
 from django.core.handlers.wsgi import WSGIRequest
+from django.db.models import F, Model
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
+
+T = TypeVar("T")
+
+
+class Random(Protocol):
+    """What a fault is drawn from: the ``random`` module, or a seeded ``random.Random``."""
+
+    def random(self) -> float: ...
+
+    def choice(self, seq: Sequence[T], /) -> T: ...
+
+
+class Fault:
+    """A fault taken for one request: its kind, and the knobs some kinds read."""
+
+    def __init__(self, kind: str, retry_after_seconds: int = 1, delay_ms: int = 0) -> None:
+        self.kind = kind
+        self.retry_after_seconds = retry_after_seconds
+        self.delay_ms = delay_ms
+
+    def __repr__(self) -> str:
+        return f"Fault({self.kind!r})"
+
+
+def path_matches(pattern: str, path: str) -> bool:
+    return not pattern or fnmatch.fnmatchcase(path, pattern)
+
+
+def take_pending(pending_faults: type[Model], method: str, path: str) -> Fault | None:
+    """Consume one of the "next N requests" faults matching this request, if any.
+
+    ``pending_faults`` is the sandbox's model with ``kind``, ``remaining``, ``method``, ``path``,
+    ``retry_after_seconds`` and ``delay_ms``. The conditional decrement makes parallel requests
+    never share one fault.
+    """
+    manager = pending_faults._default_manager
+    # The two sandboxes' models share these fields but no base class: read them untyped.
+    rows: Iterable[Any] = manager.filter(remaining__gt=0)
+    for pending in rows:
+        if pending.method and pending.method.upper() != method.upper():
+            continue
+        if not path_matches(pending.path, path):
+            continue
+        taken = manager.filter(pk=pending.pk, remaining__gt=0).update(remaining=F("remaining") - 1)
+        if taken:
+            manager.filter(pk=pending.pk, remaining=0).delete()
+            return Fault(pending.kind, pending.retry_after_seconds, pending.delay_ms)
+    return None
+
+
+def draw(
+    rate: float,
+    kinds: Sequence[str] | None,
+    known: Sequence[str],
+    retry_after_seconds: int,
+    delay_ms: int = 0,
+    rng: Random = random,
+) -> Fault | None:
+    """A random fault with probability ``rate``, of one of ``kinds`` that the sandbox knows."""
+    usable = [kind for kind in (kinds or []) if kind in known]
+    if rate > 0 and usable and rng.random() < rate:
+        return Fault(rng.choice(usable), retry_after_seconds, delay_ms)
+    return None
+
+
+def add_latency(latency_ms: int, sleep: Callable[[float], None] = time.sleep) -> None:
+    if latency_ms:
+        sleep(latency_ms / 1000)
 
 
 class DroppedConnection(ConnectionAbortedError):

@@ -20,13 +20,10 @@ client's socket where the server hands one over, else answers a stream that neve
 raises ``DroppedConnection`` when read (Django's test client, ASGI servers).
 """
 
-import fnmatch
 import random
 import time
-from collections.abc import Callable, Sequence
-from typing import Protocol, TypeVar
+from collections.abc import Callable
 
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 
@@ -35,71 +32,36 @@ from ..client.catalog import OUTAGES, PROXY_502_HTML
 
 # Part of this module's API (tests catch it here).
 from ..sandboxing import DroppedConnection as DroppedConnection
+from ..sandboxing import Fault as Fault
+from ..sandboxing import Random as Random
 from . import errors
 from .models import FaultConfig, FaultKind, PendingFault
 
 _STATUSES = {FaultKind.HTTP_500: 500, FaultKind.HTTP_502: 502, FaultKind.HTTP_503: 503}
-
-T = TypeVar("T")
-
-
-class Random(Protocol):
-    """What ``take`` draws from: the ``random`` module, or a seeded ``random.Random``."""
-
-    def random(self) -> float: ...
-
-    def choice(self, seq: Sequence[T], /) -> T: ...
-
-
-class Fault:
-    def __init__(self, kind: str, retry_after_seconds: int = 1, delay_ms: int = 0) -> None:
-        self.kind = kind
-        self.retry_after_seconds = retry_after_seconds
-        self.delay_ms = delay_ms
-
-    def __repr__(self) -> str:
-        return f"Fault({self.kind!r})"
-
-
-def path_matches(pattern: str, path: str) -> bool:
-    return not pattern or fnmatch.fnmatchcase(path, pattern)
-
-
-def _take_pending(method: str, path: str) -> Fault | None:
-    for pending in PendingFault.objects.filter(remaining__gt=0):
-        if pending.method and pending.method.upper() != method.upper():
-            continue
-        if not path_matches(pending.path, path):
-            continue
-        taken = PendingFault.objects.filter(pk=pending.pk, remaining__gt=0).update(
-            remaining=F("remaining") - 1
-        )
-        if taken:
-            PendingFault.objects.filter(pk=pending.pk, remaining=0).delete()
-            return Fault(pending.kind, pending.retry_after_seconds, pending.delay_ms)
-    return None
 
 
 def take(
     method: str, path: str, config: FaultConfig | None = None, rng: Random = random
 ) -> Fault | None:
     """The fault for this request, or None."""
-    fault = _take_pending(method, path)
+    fault = sandboxing.take_pending(PendingFault, method, path)
     if fault:
         return fault
     config = config or FaultConfig.load()
-    kinds = [k for k in (config.fault_kinds or []) if k in FaultKind.values]
-    if config.fault_rate > 0 and kinds and rng.random() < config.fault_rate:
-        return Fault(rng.choice(kinds), config.retry_after_seconds, config.delay_ms)
-    return None
+    return sandboxing.draw(
+        config.fault_rate,
+        config.fault_kinds,
+        FaultKind.values,
+        config.retry_after_seconds,
+        config.delay_ms,
+        rng,
+    )
 
 
 def add_latency(
     config: FaultConfig | None = None, sleep: Callable[[float], None] = time.sleep
 ) -> None:
-    config = config or FaultConfig.load()
-    if config.latency_ms:
-        sleep(config.latency_ms / 1000)
+    sandboxing.add_latency((config or FaultConfig.load()).latency_ms, sleep)
 
 
 # Kinds whose request is processed (an end-user really is created) before the connection drops.

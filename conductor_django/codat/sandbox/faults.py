@@ -13,18 +13,17 @@ Two sources, checked in this order on every request to the emulated API:
 Dropped connections are ``conductor_django.sandboxing``'s, shared with the Conductor sandbox.
 """
 
-import fnmatch
 import random
 import time
 from collections.abc import Callable
-from typing import Any
 
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 
 from ... import sandboxing
 from ...sandboxing import DroppedConnection as DroppedConnection
+from ...sandboxing import Fault as Fault
+from ...sandboxing import Random as Random
 from .. import catalog
 from . import errors
 from .models import FaultKind, PendingFault, SandboxConfig
@@ -39,55 +38,23 @@ _STATUSES = {
 PROCESS_THEN_DROP = (FaultKind.DROP_AFTER, FaultKind.LATE_CREATE)
 
 
-class Fault:
-    def __init__(self, kind: str, retry_after_seconds: int = 1, delay_ms: int = 0) -> None:
-        self.kind = kind
-        self.retry_after_seconds = retry_after_seconds
-        self.delay_ms = delay_ms
-
-    def __repr__(self) -> str:
-        return f"Fault({self.kind!r})"
-
-
-def path_matches(pattern: str, path: str) -> bool:
-    return not pattern or fnmatch.fnmatchcase(path, pattern)
-
-
-def _take_pending(method: str, path: str) -> Fault | None:
-    for pending in PendingFault.objects.filter(remaining__gt=0):
-        if pending.method and pending.method.upper() != method.upper():
-            continue
-        if not path_matches(pending.path, path):
-            continue
-        taken = PendingFault.objects.filter(pk=pending.pk, remaining__gt=0).update(
-            remaining=F("remaining") - 1
-        )
-        if taken:
-            PendingFault.objects.filter(pk=pending.pk, remaining=0).delete()
-            return Fault(pending.kind, pending.retry_after_seconds, pending.delay_ms)
-    return None
-
-
 def take(
-    method: str, path: str, config: SandboxConfig | None = None, rng: Any = random
+    method: str, path: str, config: SandboxConfig | None = None, rng: Random = random
 ) -> Fault | None:
     """The fault for this request, or None."""
-    fault = _take_pending(method, path)
+    fault = sandboxing.take_pending(PendingFault, method, path)
     if fault:
         return fault
     config = config or SandboxConfig.load()
-    kinds = [k for k in (config.fault_kinds or []) if k in FaultKind.values]
-    if config.fault_rate > 0 and kinds and rng.random() < config.fault_rate:
-        return Fault(rng.choice(kinds), config.retry_after_seconds)
-    return None
+    return sandboxing.draw(
+        config.fault_rate, config.fault_kinds, FaultKind.values, config.retry_after_seconds, rng=rng
+    )
 
 
 def add_latency(
     config: SandboxConfig | None = None, sleep: Callable[[float], None] = time.sleep
 ) -> None:
-    config = config or SandboxConfig.load()
-    if config.latency_ms:
-        sleep(config.latency_ms / 1000)
+    sandboxing.add_latency((config or SandboxConfig.load()).latency_ms, sleep)
 
 
 def error_response(fault: Fault, correlation: str) -> HttpResponse:
