@@ -1,6 +1,6 @@
 """What the offline sandboxes (Conductor's, ``conductor_django.sandbox``, and Codat's,
 ``conductor_django.codat.sandbox``) share: how a fault is taken (the next N matching requests,
-then a random draw), added latency, and a dropped connection.
+then a random draw), added latency, a dropped connection, and the control endpoint's protocol.
 
 It names no provider and imports no model (each sandbox hands its own in), so each sandbox stays
 independent of the other.
@@ -14,6 +14,8 @@ an ASGI server, other WSGI servers) the answer is a streaming one that declares 
 """
 
 import fnmatch
+import inspect
+import json
 import random
 import socket
 import time
@@ -22,7 +24,7 @@ from typing import Any, Protocol, TypeVar
 
 from django.core.handlers.wsgi import WSGIRequest
 from django.db.models import F, Model
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 
 T = TypeVar("T")
@@ -141,3 +143,49 @@ def drop_connection(request: HttpRequest, service: str) -> HttpResponseBase:
     response = StreamingHttpResponse(_never_finishes(service), content_type="application/json")
     response["Content-Length"] = "1024"
     return response
+
+
+def _control_error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"ok": False, "error": message}, status=status)
+
+
+def control_response(
+    request: HttpRequest,
+    actions: Mapping[str, Callable[..., Any]],
+    *,
+    authorized: bool,
+    auth_hint: str,
+) -> JsonResponse:
+    """Run one control action named by a JSON ``POST`` body, as both sandboxes' ``control/``.
+
+    ``{"action": "<name>", ...keyword arguments}`` answers ``200 {"ok": true, "result": ...}``;
+    ``400 {"ok": false, "error": ...}`` for a bad action or argument, ``404`` for an unknown
+    object (``LookupError``), ``401`` (with ``auth_hint``) when not ``authorized``, ``405`` for
+    another method.
+    """
+    if request.method != "POST":
+        response = _control_error("Use POST.", 405)
+        response["Allow"] = "POST"
+        return response
+    if not authorized:
+        return _control_error(auth_hint, 401)
+    try:
+        payload = json.loads(request.body or b"")
+    except (ValueError, UnicodeDecodeError):
+        return _control_error("The body must be a JSON object.", 400)
+    if not isinstance(payload, dict):
+        return _control_error("The body must be a JSON object.", 400)
+    action = actions.get(payload.pop("action", None))
+    if action is None:
+        return _control_error(f"`action` must be one of: {', '.join(actions)}.", 400)
+    try:
+        inspect.signature(action).bind(**payload)
+    except TypeError as exc:
+        return _control_error(str(exc), 400)
+    try:
+        result = action(**payload)
+    except LookupError as exc:
+        return _control_error(str(exc), 404)
+    except ValueError as exc:
+        return _control_error(str(exc), 400)
+    return JsonResponse({"ok": True, "result": result})

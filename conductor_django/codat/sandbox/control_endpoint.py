@@ -7,14 +7,13 @@ action or argument; ``404`` (same shape) for an unknown company, connection or d
 ``401`` without the key; ``405`` for other methods.
 """
 
-import inspect
-import json
 from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from ... import sandboxing
 from . import config, control
 
 ACTIONS: dict[str, Callable[..., Any]] = {
@@ -59,36 +58,13 @@ ACTIONS: dict[str, Callable[..., Any]] = {
 }
 
 
-def _error(message: str, status: int) -> JsonResponse:
-    return JsonResponse({"ok": False, "error": message}, status=status)
-
-
 @csrf_exempt
 @config.require_enabled
 def control_view(request: HttpRequest) -> JsonResponse:
-    if request.method != "POST":
-        response = _error("Use POST.", 405)
-        response["Allow"] = "POST"
-        return response
-    if not config.control_auth_ok(request):
-        return _error("Pass the sandbox API key as a Bearer token or a Basic header.", 401)
-    try:
-        payload = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError):
-        return _error("The body must be a JSON object.", 400)
-    if not isinstance(payload, dict):
-        return _error("The body must be a JSON object.", 400)
-    action = ACTIONS.get(payload.pop("action", None))
-    if action is None:
-        return _error(f"`action` must be one of: {', '.join(ACTIONS)}.", 400)
-    try:
-        inspect.signature(action).bind(**payload)
-    except TypeError as exc:
-        return _error(str(exc), 400)
-    try:
-        result = action(**payload)
-    except LookupError as exc:
-        return _error(str(exc), 404)
-    except ValueError as exc:
-        return _error(str(exc), 400)
-    return JsonResponse({"ok": True, "result": result})
+    authorized = config.control_auth_ok(request)
+    return sandboxing.control_response(
+        request,
+        ACTIONS,
+        authorized=authorized,
+        auth_hint="Pass the sandbox API key as a Bearer token or a Basic header.",
+    )
