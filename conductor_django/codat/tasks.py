@@ -66,12 +66,13 @@ def refresh_owner_connections(model_label: str, pk: Any) -> int | None:
 
 
 @task()
-def refresh_all_connections() -> dict[str, int]:
+def refresh_all_connections(concurrency: int = 4) -> dict[str, int]:
     """Refresh every owner's connections from Codat, as ``manage.py codat_refresh_connections``
-    does: for hosts without webhooks, run it periodically from the task system's scheduler.
-    Returns the counts by outcome (refreshed, in_progress, failed)."""
+    does (``concurrency`` owners at once): for hosts without webhooks, run it periodically from
+    the task system's scheduler. Returns the counts by outcome (refreshed, in_progress,
+    failed)."""
     from ..core.owners import owner_model
     from .bulk import refresh_owners
 
     owners = owner_model()._default_manager.all()
-    return dict(refresh_owners(owners))
+    return dict(refresh_owners(owners, concurrency=concurrency))

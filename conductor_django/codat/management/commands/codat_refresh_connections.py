@@ -11,7 +11,7 @@ from django.db.models import Model
 
 from ....core.management import OwnerCommand, Progress
 from ... import bulk
-from ..codat_sync_companies import NOUNS
+from .codat_sync_companies import NOUNS
 
 OUTCOMES = (
     ("refreshed", "refreshed"),
