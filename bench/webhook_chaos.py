@@ -370,11 +370,17 @@ def _run(args) -> int:
     problems = judge(truths, heard, batch, counts)
     kinds = Counter(d.forged or "good" for d in batch)
     changes = sum(len(t.changes()) for t in truths)
-    print(f"{len(truths)} connections, {sum(len(t.steps) for t in truths)} events, {changes} "
-          f"real status changes")
-    print(f"{len(batch)} deliveries in {elapsed:.1f} s with {args.threads} threads: "
-          + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
-    print("answers: " + ", ".join(f"{k[0]} {k[1]}: {n}" for k, n in sorted(counts.items(), key=str)))
+    print(
+        f"{len(truths)} connections, {sum(len(t.steps) for t in truths)} events, {changes} "
+        f"real status changes"
+    )
+    print(
+        f"{len(batch)} deliveries in {elapsed:.1f} s with {args.threads} threads: "
+        + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+    )
+    print(
+        "answers: " + ", ".join(f"{k[0]} {k[1]}: {n}" for k, n in sorted(counts.items(), key=str))
+    )
     print(f"signals: {len(heard)} (of {changes} real changes; skipped ones arrived after newer)")
     for problem in problems[:30]:
         print(f"PROBLEM {problem}")

@@ -12,7 +12,7 @@ from django.urls import reverse
 from conductor_django.codat import services
 from conductor_django.codat.models import CodatConnection, CodatLink, CodatWebhookEvent
 
-from .support import OTHER_SECRET, SECRET, connection_event, deliver, envelope, headers, tick, url
+from .support import OTHER_SECRET, SECRET, connection_event, envelope, headers, tick, url
 
 pytestmark = pytest.mark.django_db
 Status = CodatConnection.Status
@@ -206,9 +206,7 @@ def test_rotation_accepts_the_old_and_the_new_secret(codat, owner, post, setting
     connection = codat.add_connection(owner.codat_company_id, "gbol")
 
     old = post(connection_event(codat, "connection.created", connection["id"]), secret=SECRET)
-    new = post(
-        connection_event(codat, "connection.created", connection["id"]), secret=OTHER_SECRET
-    )
+    new = post(connection_event(codat, "connection.created", connection["id"]), secret=OTHER_SECRET)
 
     assert (old.status_code, new.status_code) == (204, 204)
     assert sorted(CodatWebhookEvent.objects.values_list("secret_number", flat=True)) == [1, 2]
@@ -276,7 +274,9 @@ def test_a_tampered_body_is_refused(codat, owner, client, caplog):
     event["payload"]["connection"]["status"] = "Linked"
     caplog.set_level(logging.WARNING, logger="conductor_django.codat.webhooks")
 
-    answer = client.post(url(), data=json.dumps(event), content_type="application/json", headers=signed)
+    answer = client.post(
+        url(), data=json.dumps(event), content_type="application/json", headers=signed
+    )
 
     assert answer.status_code == 401
     assert CodatWebhookEvent.objects.count() == 0
@@ -318,7 +318,9 @@ def test_without_a_secret_every_delivery_is_refused_for_codat_to_retry(
     settings.CODAT = {k: v for k, v in settings.CODAT.items() if k != "WEBHOOK_SECRETS"}
     connection = codat.add_connection(owner.codat_company_id, "gbol")
 
-    said = refused(caplog, post, connection_event(codat, "connection.created", connection["id"]), 503)
+    said = refused(
+        caplog, post, connection_event(codat, "connection.created", connection["id"]), 503
+    )
     assert "WEBHOOK_SECRETS" in said
 
 

@@ -21,7 +21,9 @@ def poll():
 
 
 def states(owner):
-    return [(row.connection_id, row.status, row.error_code) for row in services.list_connections(owner)]
+    return [
+        (row.connection_id, row.status, row.error_code) for row in services.list_connections(owner)
+    ]
 
 
 def test_the_command_reaches_what_the_webhooks_reach(codat, owner, post, heard, settings):

@@ -82,7 +82,11 @@ def test_a_revoke_reaches_the_record_and_a_signal_within_one_delivery(
         "Linked",
     )
     assert "revoked" in signal["user_facing_message"]
-    assert [s["new_status"] for s in signal_log.read(log)] == ["PendingAuth", "Linked", "Deauthorized"]
+    assert [s["new_status"] for s in signal_log.read(log)] == [
+        "PendingAuth",
+        "Linked",
+        "Deauthorized",
+    ]
     assert not CodatWebhookEvent.objects.filter(status="failed").exists()
 
 

@@ -102,9 +102,7 @@ class CodatWebhookEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         done = counts[Status.PROCESSED] + counts[Status.IGNORED]
         self.message_user(
             request,
-            ngettext(
-                "%(count)d event processed again.", "%(count)d events processed again.", done
-            )
+            ngettext("%(count)d event processed again.", "%(count)d events processed again.", done)
             % {"count": done},
             messages.SUCCESS,
         )

@@ -161,10 +161,7 @@ def _data_status(
 ) -> int:
     with transaction.atomic():
         record = (
-            records.of_owner(owner)
-            .select_for_update()
-            .filter(connection_id=connection_id)
-            .first()
+            records.of_owner(owner).select_for_update().filter(connection_id=connection_id).first()
         )
         if record is None or (record.data_checked_at and at < record.data_checked_at):
             return 0
