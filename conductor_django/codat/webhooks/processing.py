@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import F, Model
 from django.utils import timezone
 
 from ...core.logs import owner_label
@@ -40,7 +40,7 @@ Outcome = tuple[str, str]
 
 def process(event: CodatWebhookEvent) -> str:
     """Apply ``event`` and record the outcome on its row; returns the row's new status."""
-    CodatWebhookEvent.objects.filter(pk=event.pk).update(attempts=event.attempts + 1)
+    CodatWebhookEvent.objects.filter(pk=event.pk).update(attempts=F("attempts") + 1)
     try:
         status, outcome = _apply(event)
     except Unreadable as exc:
