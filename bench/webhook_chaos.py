@@ -352,7 +352,27 @@ def main(argv=None):
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0, interactive=False)
-        return _run(args)
+        try:
+            return _run(args)
+        finally:
+            if args.db == "postgres":
+                from django.db import connections
+
+                connections.close_all()
+                _drop(os.environ["BENCH_PG_NAME"])
+
+
+def _drop(name):
+    import psycopg
+
+    with psycopg.connect(
+        host=os.environ.get("PGHOST", "127.0.0.1"),
+        port=os.environ.get("PGPORT", "5432"),
+        user=os.environ.get("PGUSER", "postgres"),
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _run(args) -> int:
