@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .server import ROOT, THREADS, Server, free_port
 
-BENCHMARKS = ("client", "settings", "signup", "bulk", "stampede")
+BENCHMARKS = ("client", "settings", "signup", "bulk", "stampede", "webhooks")
 
 
 @dataclass
@@ -46,6 +46,8 @@ def parse_args(argv):
     parser.add_argument("--stampede-rounds", type=int, help="stampede rounds (3)")
     parser.add_argument("--stampede-clients", type=int, default=50)
     parser.add_argument("--slow-seconds", type=float, default=1.0)
+    parser.add_argument("--webhook-rounds", type=int, help="webhook intake rounds (7)")
+    parser.add_argument("--webhook-block", type=int, help="deliveries per intake block (400)")
     parser.add_argument(
         "--only", default=",".join(BENCHMARKS), help=f"subset of {','.join(BENCHMARKS)}"
     )
@@ -61,6 +63,8 @@ def parse_args(argv):
         "bulk_users": 10_000,
         "latency_users": 300,
         "stampede_rounds": 3,
+        "webhook_rounds": 7,
+        "webhook_block": 400,
     }
     quick = {
         "sequences": 30,
@@ -70,6 +74,8 @@ def parse_args(argv):
         "bulk_users": 500,
         "latency_users": 60,
         "stampede_rounds": 1,
+        "webhook_rounds": 2,
+        "webhook_block": 100,
     }
     for name, value in (quick if args.quick else full).items():
         if getattr(args, name) is None:
@@ -193,7 +199,16 @@ def main(argv=None):
         from django.conf import settings
         from django.core.management import call_command
 
-        from . import bulk_sync, client_cost, machine, report, settings_page, signup, stampede
+        from . import (
+            bulk_sync,
+            client_cost,
+            machine,
+            report,
+            settings_page,
+            signup,
+            stampede,
+            webhook_intake,
+        )
 
         for database in settings.DATABASES:
             call_command("migrate", database=database, verbosity=0, interactive=False)
@@ -222,6 +237,14 @@ def main(argv=None):
                     ctx, args.stampede_rounds, args.stampede_clients, args.slow_seconds
                 ),
             ),
+            (
+                6,
+                "webhooks",
+                lambda: webhook_intake.run(
+                    ctx, args.webhook_rounds, args.webhook_block, args.clients
+                ),
+            ),
+            # Last: it deletes every other user and resets the sandbox.
             (
                 4,
                 "bulk",

@@ -79,6 +79,8 @@ CONDUCTOR = {
     "STATUS_CACHE_TTL": 3600,
 }
 CONDUCTOR_SANDBOX = {"ENABLED": True}
+# The webhook intake benchmark signs its deliveries with this secret.
+CODAT = {"WEBHOOK_SECRETS": ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]}
 
 LOGGING = {
     "version": 1,

@@ -1,9 +1,11 @@
 """Pages that exist only to be measured against the app's own."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 
 
 @never_cache
@@ -24,3 +26,11 @@ def tags(request):
     except ValueError:
         count = 1
     return render(request, "bench/tags.html", {"repeat": range(count)})
+
+
+@csrf_exempt
+@require_POST
+def webhook_floor(request):
+    """The webhook endpoint's floor: same decorators, reads the body, answers 204."""
+    request.body  # noqa: B018 (reading it is the point)
+    return HttpResponse(status=204)

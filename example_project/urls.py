@@ -7,6 +7,8 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("quickbooks/", include("conductor_django.urls")),
+    # Register https://<host>/codat/webhooks/ in Codat's Portal (docs/codat-webhooks.md).
+    path("codat/webhooks/", include("conductor_django.codat.webhooks.urls")),
     path("", include("example_project.accounts.urls")),
 ]
 

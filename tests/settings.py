@@ -38,6 +38,8 @@ CODAT_TEST_SETTINGS = {
     # Unit tests answer here with FakeCodat; live tests point the client at the Codat sandbox.
     "API_BASE_URL": "https://api.codat.test",
     "RETRY_BACKOFF": 0.01,
+    # The example project mounts the webhook endpoint: a configured host has its secret.
+    "WEBHOOK_SECRETS": ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 CONDUCTOR_TEST_SHAPE = "tests.hosts.shapes.ExampleUsers"

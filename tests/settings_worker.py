@@ -6,9 +6,10 @@ Environment: ``CONDUCTOR_WORKER_ENGINE`` (a key of ``tests.tasks.engines.ENGINES
 ``CONDUCTOR_WORKER_DB_NAME`` (the test database), ``CONDUCTOR_BASE_URL`` (the sandbox API),
 and optionally ``CONDUCTOR_WORKER_MAX_ATTEMPTS``, ``CONDUCTOR_WORKER_LEASE_SECONDS``,
 ``CONDUCTOR_WORKER_GRACE_SECONDS``, ``CONDUCTOR_WORKER_READ_TIMEOUT``, ``CONDUCTOR_WORKER_CACHE``
-(``redis`` or ``db``). With ``CONDUCTOR_WORKER_CODAT_BASE_URL`` (the Codat sandbox's API) and
-``CONDUCTOR_WORKER_CODAT_KEY``, Codat is configured too, with the same attempts, lease, grace
-period and read timeout, and companies created at sign-up.
+(``redis`` or ``db``), ``CONDUCTOR_WORKER_SIGNAL_LOG`` (a file each status signal is written
+to, ``tests.tasks.signal_log``). With ``CONDUCTOR_WORKER_CODAT_BASE_URL`` (the Codat sandbox's
+API) and ``CONDUCTOR_WORKER_CODAT_KEY``, Codat is configured too, with the same attempts, lease,
+grace period and read timeout, and companies created at sign-up.
 """
 
 import os
@@ -23,6 +24,8 @@ DATABASES = {"default": {**DATABASES["default"], "NAME": os.environ["CONDUCTOR_W
 INSTALLED_APPS = [*INSTALLED_APPS, *_engine["apps"]]
 if _engine["tasks"]:
     TASKS = _engine["tasks"]
+if os.environ.get("CONDUCTOR_WORKER_SIGNAL_LOG"):
+    INSTALLED_APPS = [*INSTALLED_APPS, "tests.tasks.signal_log.SignalLogConfig"]
 globals().update(_engine["extra"])
 
 CONDUCTOR = {

@@ -345,3 +345,7 @@ class CodatLinkAdmin(ReadOnlyAdmin):
         if obj.status_code == 403:
             return gettext("Cancelled")
         return gettext("Not connected")
+
+
+# The webhook events log is registered with the webhook code.
+from .webhooks import admin as _webhook_admin  # noqa: E402, F401

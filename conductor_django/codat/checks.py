@@ -87,8 +87,62 @@ def check_settings(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
             )
         )
     found += _state_parameter() + _owner_tag() + _company_name_getter() + _source_types()
-    found += _create_grace()
+    found += _create_grace() + _webhook_secrets()
     return found
+
+
+def webhooks_mounted() -> bool:
+    """Whether the host's URLconf serves the webhook endpoint: webhooks are then enabled."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        reverse("conductor_codat_webhooks:receive")
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def is_webhook_secret(value: object) -> bool:
+    """``whsec_`` then base64, as Codat's Portal shows an endpoint's signing secret."""
+    import base64
+    import binascii
+
+    if not isinstance(value, str) or not value.startswith("whsec_"):
+        return False
+    encoded = value.removeprefix("whsec_")
+    try:
+        return bool(base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True))
+    except (binascii.Error, ValueError):
+        return False
+
+
+def _webhook_secrets() -> Messages:
+    value = codat_settings.get("WEBHOOK_SECRETS")
+    usable = value is None or isinstance(value, str | list | tuple)
+    configured = codat_settings.webhook_secrets if usable else ()
+    if not usable or not all(is_webhook_secret(secret) for secret in configured):
+        return [
+            _error(
+                8,
+                "CODAT['WEBHOOK_SECRETS'] holds something that is not a webhook signing secret "
+                "(whsec_ followed by base64).",
+                "Copy each endpoint's signing secret from Codat's Portal (Settings > Webhooks): "
+                "a list of strings, or CODAT_WEBHOOK_SECRETS separated by spaces. Every "
+                "delivery is refused (503) until it is fixed.",
+            )
+        ]
+    if configured or not webhooks_mounted():
+        return []
+    return [
+        _warning(
+            9,
+            "The Codat webhook endpoint is mounted but CODAT['WEBHOOK_SECRETS'] is not set.",
+            "Set it (or CODAT_WEBHOOK_SECRETS) to the endpoint's signing secret from Codat's "
+            "Portal; until then every delivery is refused (503) and Codat keeps retrying. A "
+            "host without webhooks leaves conductor_django.codat.webhooks.urls out and runs "
+            "codat_refresh_connections periodically.",
+        )
+    ]
 
 
 def _state_parameter() -> Messages:

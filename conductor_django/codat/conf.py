@@ -38,9 +38,16 @@ DEFAULTS: dict[str, Any] = {
     "CACHE_ALIAS": "default",
     "TASK_BACKEND": "default",
     "TASK_MAX_ATTEMPTS": 5,
+    # The signing secrets (``whsec_…``) of the webhook endpoint registered in Codat's Portal: a
+    # list, so that during a rotation the old and the new one are both accepted.
+    "WEBHOOK_SECRETS": None,
 }
 
-ENV_DEFAULTS = {"API_KEY": "CODAT_API_KEY", "API_BASE_URL": "CODAT_BASE_URL"}
+ENV_DEFAULTS = {
+    "API_KEY": "CODAT_API_KEY",
+    "API_BASE_URL": "CODAT_BASE_URL",
+    "WEBHOOK_SECRETS": "CODAT_WEBHOOK_SECRETS",
+}
 
 
 class CodatSettings(ProviderSettings):
@@ -55,6 +62,17 @@ class CodatSettings(ProviderSettings):
     def source_types(self) -> tuple[str, ...]:
         value = self.get("SOURCE_TYPES")
         return (value,) if isinstance(value, str) else tuple(str(v) for v in value)
+
+    @property
+    def webhook_secrets(self) -> tuple[str, ...]:
+        """The webhook signing secrets, in order; the environment variable holds them
+        separated by spaces or commas."""
+        value = self.get("WEBHOOK_SECRETS")
+        if not value:
+            return ()
+        if isinstance(value, str):
+            return tuple(part for part in value.replace(",", " ").split() if part)
+        return tuple(str(v) for v in value)
 
 
 codat_settings = CodatSettings()

@@ -203,3 +203,15 @@ class CodatLink(OwnerReference):
 
     def __str__(self) -> str:
         return f"{self.platform_name or self.platform_key} ({self.connection_id})"
+
+
+# The webhook log lives with the webhook code; imported here so that it is this app's model.
+from .webhooks.models import CodatWebhookEvent  # noqa: E402
+
+__all__ = [
+    "CodatCompanyMixin",
+    "CodatConnection",
+    "CodatLink",
+    "CodatWebhookEvent",
+    "CompanyClaim",
+]

@@ -1,6 +1,7 @@
 """The owner's Codat connections as this app knows them (``CodatConnection`` rows), and the one
 way facts reach them: ``apply`` for a connection as Codat described it at a moment,
-``mark_deleted`` for one that is gone. Both send the status signals when a status changes.
+``mark_deleted`` for one that is gone (``forget_connection`` when only Codat's description of it
+is at hand, as in a webhook). They send the status signals when a status changes.
 
 Each row keeps ``fact_at``, the moment of the newest fact applied (when we asked Codat, or when
 Codat generated an event): an older fact (a slow request's answer, a late webhook) never
@@ -153,3 +154,34 @@ def mark_deleted(owner: Model, record: CodatConnection, fact_at: datetime) -> No
         current.save(update_fields=["deleted_at", "fact_at", "status_changed_at"])
     record.deleted_at = fact_at
     _send(owner, _Change(current, current.status, None))
+
+
+def forget_connection(
+    owner: Model, company_id: str, connection: Connection, fact_at: datetime
+) -> CodatConnection:
+    """Record that Codat deleted ``connection`` at ``fact_at``. One never recorded gets a
+    tombstone without a signal (the host never heard of it), so that an older fact arriving
+    later (its creation) cannot bring it back."""
+    record = CodatConnection.objects.filter(connection_id=connection.id).first()
+    if record is None:
+        error = _latest_active(connection.data_connection_errors)
+        record, created = CodatConnection.objects.get_or_create(
+            connection_id=connection.id,
+            defaults={
+                **owner_reference(owner),
+                "company_id": company_id,
+                "platform_key": connection.integration_key or "",
+                "platform_name": connection.platform_name,
+                "source_type": connection.source_type,
+                "status": connection.status.value,
+                "error_code": (error.status_code or "") if error else "",
+                "created_at": connection.created,
+                "status_changed_at": fact_at,
+                "fact_at": fact_at,
+                "deleted_at": fact_at,
+            },
+        )
+        if created:
+            return record
+    mark_deleted(owner, record, fact_at)
+    return record

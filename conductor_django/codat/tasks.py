@@ -12,7 +12,13 @@ from ..core.tasks_compat import task
 from .conf import codat_settings
 from .provisioning import PROVISIONER, ensure_company
 
-__all__ = ["RECOVERY", "enqueue", "provision_company", "refresh_owner_connections"]
+__all__ = [
+    "RECOVERY",
+    "enqueue",
+    "provision_company",
+    "refresh_all_connections",
+    "refresh_owner_connections",
+]
 
 logger = logging.getLogger("conductor_django.codat.tasks")
 
@@ -57,3 +63,16 @@ def refresh_owner_connections(model_label: str, pk: Any) -> int | None:
         return None
     outcome, detail = refresh_owner(owner)
     return len(detail) if outcome == "refreshed" else None
+
+
+@task()
+def refresh_all_connections(concurrency: int = 4) -> dict[str, int]:
+    """Refresh every owner's connections from Codat, as ``manage.py codat_refresh_connections``
+    does (``concurrency`` owners at once): for hosts without webhooks, run it periodically from
+    the task system's scheduler. Returns the counts by outcome (refreshed, in_progress,
+    failed)."""
+    from ..core.owners import owner_model
+    from .bulk import refresh_owners
+
+    owners = owner_model()._default_manager.all()
+    return dict(refresh_owners(owners, concurrency=concurrency))

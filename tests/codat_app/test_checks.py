@@ -40,12 +40,30 @@ def test_a_configured_host_passes_without_a_network_call(codat):
         ({"COMPANY_NAME_GETTER": "nowhere.at.all"}, ["conductor_codat.E005"]),
         ({"SOURCE_TYPES": ["Accountancy"]}, ["conductor_codat.E006"]),
         ({"CREATE_GRACE_SECONDS": 10}, ["conductor_codat.W003"]),
+        ({"WEBHOOK_SECRETS": ["MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]}, ["conductor_codat.E008"]),
+        ({"WEBHOOK_SECRETS": ["whsec_not base64!"]}, ["conductor_codat.E008"]),
+        ({"WEBHOOK_SECRETS": ["whsec_"]}, ["conductor_codat.E008"]),
+        ({"WEBHOOK_SECRETS": 42}, ["conductor_codat.E008"]),
+        ({"WEBHOOK_SECRETS": []}, ["conductor_codat.W009"]),
+        ({"WEBHOOK_SECRETS": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}, []),
     ],
 )
 def test_each_mistake_is_named(codat_settings, monkeypatch, changes, expected):
     monkeypatch.delenv("CODAT_API_KEY", raising=False)
     codat_settings.update(changes)
     assert codat_ids() == expected
+
+
+def test_a_malformed_secret_in_the_environment_is_named(codat_settings, monkeypatch):
+    del codat_settings["WEBHOOK_SECRETS"]
+    monkeypatch.setenv("CODAT_WEBHOOK_SECRETS", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw sk_live_x")
+    assert codat_ids() == ["conductor_codat.E008"]
+
+
+def test_no_secret_is_fine_where_the_endpoint_is_not_mounted(codat_settings, settings):
+    codat_settings["WEBHOOK_SECRETS"] = None
+    settings.ROOT_URLCONF = "tests.codat_app.urls"
+    assert codat_ids() == []
 
 
 def test_settings_that_are_not_a_dict(settings):

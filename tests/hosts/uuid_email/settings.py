@@ -72,6 +72,7 @@ CODAT = {
     "API_KEY": "codat_test_key_0123456789abcdef",
     "API_BASE_URL": "https://api.codat.test",
     "RETRY_BACKOFF": 0.01,
+    "WEBHOOK_SECRETS": ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
 }
 CONDUCTOR_TEST_SHAPE = "tests.hosts.shapes.UuidEmailUsers"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
