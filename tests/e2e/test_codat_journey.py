@@ -6,7 +6,6 @@ screenshot under test-artifacts/e2e/<test>/."""
 
 import pytest
 
-from conductor_django.codat import clients, link
 from conductor_django.codat.models import CodatConnection
 from conductor_django.codat.sandbox import control
 from example_project.accounts.models import User
@@ -14,30 +13,6 @@ from example_project.accounts.models import User
 from .test_browser import sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
-
-KEY = "codat_e2e_key_0123456789abcdef"
-
-
-@pytest.fixture
-def codat(app, settings):
-    """The app's Codat client talking to the Codat sandbox, companies created at sign-up, and
-    the Portal's template leading back to the app's callback."""
-    control.reset()
-    settings.CODAT = {
-        "API_KEY": KEY,
-        "API_BASE_URL": f"{app}/codat-sandbox",
-        "AUTO_PROVISION": True,
-        "RETRY_BACKOFF": 0.01,
-        "STATUS_CACHE_TTL": 0,
-    }
-    settings.CODAT_SANDBOX = {"ENABLED": True, "WEBHOOK_DELIVERY": "manual"}
-    control.set_redirect_url(link.redirect_template(f"{app}/codat/return/"))
-    control.set_sync_timing(queued_seconds=0, fetching_seconds=0)
-    try:
-        yield app
-    finally:
-        clients.close_all()
-        control.clear_faults()
 
 
 def pick(page, app, platform):
