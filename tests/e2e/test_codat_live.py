@@ -1,14 +1,17 @@
 """The Codat pages over real HTTP without JavaScript (the ``requests`` visitor), against the
 Codat sandbox under the live server: one-time links carry our state beside their token, a
 warm connections page asks Codat nothing (the sandbox's request log), Codat failing mid-journey
-reads as words, and replacing the accounting platform asks first."""
+reads as words, replacing the accounting platform asks first, and a sign-up whose company
+create completed late at Codat ends with one company, adopted by the page."""
 
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.utils import timezone
 
-from conductor_django.codat.models import CodatConnection
+from conductor_django.codat.models import CodatConnection, CompanyClaim
 from conductor_django.codat.sandbox import control
+from example_project.accounts.models import User
 
 pytestmark = pytest.mark.live
 
@@ -90,3 +93,30 @@ def test_replacing_the_accounting_platform_asks_first(codat, visitor):
     assert "QuickBooks Online is connected." in visitor.page(back).text
     statuses = dict(CodatConnection.objects.values_list("platform_key", "status"))
     assert statuses == {"gbol": "Unlinked", "qhyg": "Linked"}
+
+
+def test_a_sign_up_whose_create_finished_late_gets_one_company(codat, visitor, settings):
+    settings.CODAT = {**settings.CODAT, "CREATE_GRACE_SECONDS": 60}
+    # Codat creates the company, the connection drops, and the company shows only later.
+    control.late_create(seconds=30)
+    visitor.sign_up("uma", "Uma's Upholstery")
+    user = User.objects.get(username="uma")
+    assert user.codat_company_id is None
+
+    # The page while the outcome is unknown: words, and no second create.
+    held = visitor.page(visitor.get("/codat/"))
+    assert "Your account is being set up" in held.text
+    assert control.request_count("POST", "/companies") == 1
+
+    # Codat finishes the create and the grace period ends: the page adopts it.
+    control.reveal_late_creates()
+    CompanyClaim.objects.update(lease_expires_at=timezone.now())
+    page = visitor.page(visitor.get("/codat/"))
+
+    assert "No accounting software is connected yet." in page.text
+    user.refresh_from_db()
+    [company] = [
+        c for c in control.companies() if c["tags"].get("ownerId") == f"accounts.user:{user.pk}"
+    ]
+    assert user.codat_company_id == company["id"]
+    assert control.request_count("POST", "/companies") == 1
