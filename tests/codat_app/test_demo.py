@@ -16,12 +16,14 @@ from django.conf import settings
 from django.core import checks
 from conductor_django.codat import redirect
 from conductor_django.codat.conf import codat_settings
+template = getattr(settings, "CODAT_SANDBOX", {}).get("REDIRECT_URL", "")
+found = [m.id for m in checks.run_checks(tags=["codat"]) if not m.is_silenced()]
 print(json.dumps({
     "base_url": codat_settings.API_BASE_URL,
     "has_key": bool(codat_settings.API_KEY),
-    "problems": redirect.judge(getattr(settings, "CODAT_SANDBOX", {}).get("REDIRECT_URL", "")).problems,
-    "template": getattr(settings, "CODAT_SANDBOX", {}).get("REDIRECT_URL", ""),
-    "codat_checks": [m.id for m in checks.run_checks(tags=["codat"]) if not m.is_silenced()],
+    "problems": redirect.judge(template).problems,
+    "template": template,
+    "codat_checks": found,
 }))
 """
 
