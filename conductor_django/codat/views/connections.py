@@ -10,9 +10,12 @@ leaves the recorded connections on the page with the problem in words.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -21,7 +24,11 @@ from ..conf import codat_settings
 from ..integrations import Platform
 from ..models import CodatConnection
 from ..outcomes import CodatProblem, Problem
-from .common import owner_or_404, page, problem_page, safe_next
+from .common import PICKER_PAGE, owner_or_404, page, problem_page, safe_next
+
+STATUS_LABELS = dict(CodatConnection.Status.choices)
+ACTIONS = ("reconnect", "disconnect", "delete")
+PLACEHOLDER = "connection-id"
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,14 @@ class Row:
     platform: Platform | None
     problem: str
     progress: str
+    #: Where each action's confirmation is (``reconnect``, ``disconnect``, ``delete``).
+    urls: dict[str, str]
+
+    @property
+    def label(self) -> str:
+        """The status in plain words (the model's ``label``, without its per-call choices
+        lookup: this page shows it for every row on every load)."""
+        return str(STATUS_LABELS.get(self.connection.status, self.connection.status))
 
     @property
     def may_reconnect(self) -> bool:
@@ -53,10 +68,29 @@ def branding() -> dict[str, Platform]:
         return {}
 
 
-def rows(found: list[CodatConnection]) -> list[Row]:
-    known = branding() if found else {}
+def _with_next(url: str, next_url: str) -> str:
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+def rows(found: list[CodatConnection], next_url: str = "") -> list[Row]:
+    if not found:
+        return []
+    known = branding()
+    # One reverse per action for the page, not one per row and action.
+    patterns = {
+        action: reverse(f"conductor_codat:{action}", args=[PLACEHOLDER]) for action in ACTIONS
+    }
     return [
-        Row(c, known.get(c.platform_key), services.error_words(c), services.sync_words(c))
+        Row(
+            c,
+            known.get(c.platform_key),
+            services.error_words(c),
+            services.sync_words(c),
+            {
+                action: _with_next(pattern.replace(PLACEHOLDER, quote(c.connection_id)), next_url)
+                for action, pattern in patterns.items()
+            },
+        )
         for c in found
     ]
 
@@ -75,12 +109,14 @@ def connections(request: HttpRequest) -> HttpResponse:
             return problem_page(request, owner, exc)
         problem = exc
         found = services.list_connections(owner)
+    next_url = safe_next(request, request.GET.get("next")) or ""
     return page(
         request,
         "connections.html",
         owner,
-        rows=rows(found),
+        rows=rows(found, next_url),
         problem=problem,
-        next_url=safe_next(request, request.GET.get("next")) or "",
+        next_url=next_url,
+        picker_url=_with_next(reverse(PICKER_PAGE), next_url),
         refresh_url=f"{request.path}?refresh=1",
     )
