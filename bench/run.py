@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .server import ROOT, THREADS, Server, free_port
 
-BENCHMARKS = ("client", "settings", "signup", "bulk", "stampede", "webhooks")
+BENCHMARKS = ("client", "settings", "signup", "bulk", "stampede", "codat_page", "webhooks")
 
 
 @dataclass
@@ -33,7 +33,9 @@ def parse_args(argv):
     parser.add_argument("--quick", action="store_true", help="a smoke run of a few seconds each")
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--sequences", type=int, help="client sequences per client (300)")
-    parser.add_argument("--load-rounds", type=int, help="settings-page rounds per page (5)")
+    parser.add_argument(
+        "--load-rounds", type=int, help="settings and Codat page rounds per page (5)"
+    )
     parser.add_argument("--load-seconds", type=int, help="seconds per load round (4)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent load clients (8)")
     parser.add_argument("--signups", type=int, help="sign-ups per variant (200)")
@@ -202,6 +204,7 @@ def main(argv=None):
         from . import (
             bulk_sync,
             client_cost,
+            codat_page,
             machine,
             report,
             settings_page,
@@ -229,6 +232,11 @@ def main(argv=None):
                 lambda: settings_page.run(ctx, args.load_rounds, args.load_seconds, args.clients),
             ),
             (3, "signup", lambda: signup.run(ctx, args.signups)),
+            (
+                6,
+                "codat_page",
+                lambda: codat_page.run(ctx, args.load_rounds, args.load_seconds, args.clients),
+            ),
             # Before the bulk sync, which deletes every other user and resets the sandbox.
             (
                 5,
@@ -238,7 +246,7 @@ def main(argv=None):
                 ),
             ),
             (
-                6,
+                7,
                 "webhooks",
                 lambda: webhook_intake.run(
                     ctx, args.webhook_rounds, args.webhook_block, args.clients

@@ -65,7 +65,7 @@ class Server:
                 requests.get(self.url + "/bench/floor/", timeout=1, allow_redirects=False)
                 return self
             except (requests.ConnectionError, requests.Timeout):
-                # A loaded machine may take more than a second over the first request.
+                # A server still importing Django on a busy machine may accept and not answer.
                 time.sleep(0.2)
         self.__exit__()
         raise RuntimeError(f"gunicorn did not answer within 30 s; see {self.log_path}")

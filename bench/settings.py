@@ -79,8 +79,19 @@ CONDUCTOR = {
     "STATUS_CACHE_TTL": 3600,
 }
 CONDUCTOR_SANDBOX = {"ENABLED": True}
-# The webhook intake benchmark signs its deliveries with this secret.
-CODAT = {"WEBHOOK_SECRETS": ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]}
+# Codat through its sandbox on the same server. No company at sign-up: the sign-up benchmark
+# measures Conductor's path as before; the Codat page benchmark sets its user up itself.
+CODAT = {
+    "API_KEY": "codat_bench_key_0000000000000000",
+    "API_BASE_URL": f"http://127.0.0.1:{os.environ.get('BENCH_PORT', '8000')}/codat-sandbox",
+    "MAX_RETRIES": 0,
+    "AUTO_PROVISION": False,
+    # "A cached status" for the whole page run.
+    "STATUS_CACHE_TTL": 3600,
+    # The webhook intake benchmark signs its deliveries with this secret.
+    "WEBHOOK_SECRETS": ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
+}
+CODAT_SANDBOX = {"ENABLED": True, "WEBHOOK_DELIVERY": "manual"}
 
 LOGGING = {
     "version": 1,

@@ -10,5 +10,6 @@ urlpatterns = [
     path("bench/floor/", views.floor, name="bench_floor"),
     path("bench/tags/", views.tags, name="bench_tags"),
     path("bench/webhook-floor/", views.webhook_floor, name="bench_webhook_floor"),
+    path("bench/codat-floor/", views.codat_floor, name="bench_codat_floor"),
     *project_urlpatterns,
 ]

@@ -34,3 +34,11 @@ def webhook_floor(request):
     """The webhook endpoint's floor: same decorators, reads the body, answers 204."""
     request.body  # noqa: B018 (reading it is the point)
     return HttpResponse(status=204)
+
+
+@never_cache
+@login_required
+@require_safe
+def codat_floor(request):
+    """The Codat connections page's floor: same decorators, same base template, same markup."""
+    return render(request, "bench/codat_floor.html")

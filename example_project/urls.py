@@ -9,6 +9,8 @@ urlpatterns = [
     path("quickbooks/", include("conductor_django.urls")),
     # Register https://<host>/codat/webhooks/ in Codat's Portal (docs/codat-webhooks.md).
     path("codat/webhooks/", include("conductor_django.codat.webhooks.urls")),
+    # The Codat pages; the Portal's redirect template points at codat/return/.
+    path("codat/", include("conductor_django.codat.urls")),
     path("", include("example_project.accounts.urls")),
 ]
 
