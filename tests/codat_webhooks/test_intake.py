@@ -357,3 +357,23 @@ def test_generated_dates_order_events_not_their_arrival(codat, owner, post):
     post(linked)
 
     assert only_status(owner) == Status.UNLINKED
+
+
+def test_a_revoke_reaches_a_warm_connections_page_without_asking_codat(codat, owner, post, client):
+    connection = codat.add_connection(owner.codat_company_id, "gbol")
+    codat.set_status(connection["id"], "Linked")
+    post(connection_event(codat, "connection.connected", connection["id"]))
+    client.force_login(owner)
+    page = reverse("conductor_codat:connections")
+    assert "Access revoked or expired" not in client.get(page).content.decode()
+    asked = len(codat.calls)
+
+    # The user revokes access inside Xero; Codat says so (after the page read the connection
+    # from Codat), and the page, still warm, shows it.
+    codat.revoke(connection["id"])
+    now = datetime.now(UTC)
+    post(connection_event(codat, "connection.disconnected", connection["id"], at=now))
+
+    html = client.get(page).content.decode()
+    assert "Access revoked or expired" in html
+    assert len(codat.calls) == asked
