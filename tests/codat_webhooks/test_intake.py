@@ -365,8 +365,11 @@ def test_a_revoke_reaches_a_warm_connections_page_without_asking_codat(codat, ow
     post(connection_event(codat, "connection.connected", connection["id"]))
     client.force_login(owner)
     page = reverse("conductor_codat:connections")
-    assert "Access revoked or expired" not in client.get(page).content.decode()
+    client.get(page)  # asks Codat
     asked = len(codat.calls)
+    # Warm: from the cache, without asking Codat.
+    assert "Access revoked or expired" not in client.get(page).content.decode()
+    assert len(codat.calls) == asked
 
     # The user revokes access inside Xero; Codat says so (after the page read the connection
     # from Codat), and the page, still warm, shows it.
