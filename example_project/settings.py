@@ -131,19 +131,25 @@ if SANDBOX:
 # CODAT_BASE_URL) come from the environment.
 CODAT = {}
 if SANDBOX:
+    # The demo's own webhook signing secret (not a Codat one): the sandbox signs, the app verifies.
+    DEMO_WEBHOOK_SECRET = "whsec_ZGVtby13ZWJob29rLXNlY3JldC0wMDAwMDAw"
     CODAT_BASE_URL = os.environ.get("CODAT_BASE_URL", "http://127.0.0.1:8000/codat-sandbox")
     CODAT = {
         "API_KEY": os.environ.get("CODAT_API_KEY", "codat_sandbox_demo_0000000000000000"),
         "API_BASE_URL": CODAT_BASE_URL,
         # Switches on the Codat sandbox's dashboard show on the next page load.
         "STATUS_CACHE_TTL": 0,
+        "WEBHOOK_SECRETS": [DEMO_WEBHOOK_SECRET],
     }
-    # What Codat's Portal holds as the redirect template: back to the Codat pages' callback
-    # (example_project/urls.py mounts them at /codat/).
+    # What Codat's Portal holds: the redirect template, back to the Codat pages' callback
+    # (example_project/urls.py mounts them at /codat/), and the webhook endpoint with its secret,
+    # so a change made on the sandbox's dashboard (a revoke) reaches the pages by webhook.
     site = CODAT_BASE_URL.rsplit("/codat-sandbox", 1)[0]
     CODAT_SANDBOX = {
         "REDIRECT_URL": f"{site}/codat/return/?statusCode={{statusCode}}"
         "&connectionId={connectionId}&state={state}",
+        "WEBHOOK_URL": f"{site}/codat/webhooks/",
+        "WEBHOOK_SECRETS": [DEMO_WEBHOOK_SECRET],
     }
 
 # Both the user and the organization carry the mixins, so that EXAMPLE_OWNER switches which one

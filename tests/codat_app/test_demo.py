@@ -24,6 +24,11 @@ print(json.dumps({
     "problems": redirect.judge(template).problems,
     "template": template,
     "codat_checks": found,
+    "webhook_url": getattr(settings, "CODAT_SANDBOX", {}).get("WEBHOOK_URL", ""),
+    "signs_what_the_app_verifies": bool(
+        set(getattr(settings, "CODAT_SANDBOX", {}).get("WEBHOOK_SECRETS", []))
+        & set(codat_settings.webhook_secrets)
+    ),
 }))
 """
 
@@ -55,6 +60,9 @@ def test_the_demo_serves_codat_from_its_sandbox_with_no_key_to_set():
     assert found["problems"] == []
     assert found["template"].startswith("http://127.0.0.1:8123/codat/return/?")
     assert found["codat_checks"] == []
+    # A change on the sandbox's dashboard reaches the pages by a webhook the app accepts.
+    assert found["webhook_url"] == "http://127.0.0.1:8123/codat/webhooks/"
+    assert found["signs_what_the_app_verifies"]
 
 
 def test_without_the_sandbox_the_key_comes_from_the_environment():
