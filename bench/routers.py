@@ -1,13 +1,13 @@
-"""The sandbox plays Conductor, a remote service with storage of its own: its tables live in a
-database of their own, so its writes never take the app's SQLite lock (as Conductor's never
-would)."""
+"""The sandboxes play Conductor and Codat, remote services with storage of their own: their tables
+live in a database of their own, so their writes never take the app's SQLite lock (as the real
+services' never would)."""
 
-SANDBOX = "conductor_sandbox"
+SANDBOXES = ("conductor_sandbox", "codat_sandbox")
 
 
 class SandboxRouter:
     def _database(self, model):
-        return "sandbox" if model._meta.app_label == SANDBOX else None
+        return "sandbox" if model._meta.app_label in SANDBOXES else None
 
     def db_for_read(self, model, **hints):
         return self._database(model)
@@ -16,4 +16,4 @@ class SandboxRouter:
         return self._database(model)
 
     def allow_migrate(self, db, app_label, **hints):
-        return (app_label == SANDBOX) == (db == "sandbox")
+        return (app_label in SANDBOXES) == (db == "sandbox")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .server import ROOT, THREADS, Server, free_port
 
-BENCHMARKS = ("client", "settings", "signup", "bulk", "stampede")
+BENCHMARKS = ("client", "settings", "signup", "bulk", "stampede", "codat-client")
 
 
 @dataclass
@@ -24,6 +24,8 @@ class Context:
     api: str
     secret: str
     publishable: str
+    codat_api: str
+    codat_key: str
     env: dict
     workdir: Path
 
@@ -32,7 +34,9 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a smoke run of a few seconds each")
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
-    parser.add_argument("--sequences", type=int, help="client sequences per client (300)")
+    parser.add_argument(
+        "--sequences", type=int, help="client sequences per client, Conductor's and Codat's (300)"
+    )
     parser.add_argument("--load-rounds", type=int, help="settings-page rounds per page (5)")
     parser.add_argument("--load-seconds", type=int, help="seconds per load round (4)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent load clients (8)")
@@ -193,7 +197,16 @@ def main(argv=None):
         from django.conf import settings
         from django.core.management import call_command
 
-        from . import bulk_sync, client_cost, machine, report, settings_page, signup, stampede
+        from . import (
+            bulk_sync,
+            client_cost,
+            codat_client_cost,
+            machine,
+            report,
+            settings_page,
+            signup,
+            stampede,
+        )
 
         for database in settings.DATABASES:
             call_command("migrate", database=database, verbosity=0, interactive=False)
@@ -202,6 +215,8 @@ def main(argv=None):
             api=settings.CONDUCTOR["API_BASE_URL"],
             secret=settings.CONDUCTOR["SECRET_KEY"],
             publishable=settings.CONDUCTOR["PUBLISHABLE_KEY"],
+            codat_api=settings.CODAT["API_BASE_URL"],
+            codat_key=settings.CODAT["API_KEY"],
             env=env,
             workdir=workdir,
         )
@@ -214,6 +229,7 @@ def main(argv=None):
                 lambda: settings_page.run(ctx, args.load_rounds, args.load_seconds, args.clients),
             ),
             (3, "signup", lambda: signup.run(ctx, args.signups)),
+            (6, "codat-client", lambda: codat_client_cost.run(ctx, args.sequences)),
             # Before the bulk sync, which deletes every other user and resets the sandbox.
             (
                 5,

@@ -1,5 +1,5 @@
 """The benchmark server's settings: the example project as a production-like deployment, with
-the sandbox standing in for Conductor on a database of its own (see ``routers``).
+the sandboxes standing in for Conductor and Codat on a database of their own (see ``routers``).
 
 ``bench.run`` sets the environment read here (database, port) before Django starts, both for
 itself and for the gunicorn process it launches, so both share one database: the bench drives
@@ -79,6 +79,17 @@ CONDUCTOR = {
     "STATUS_CACHE_TTL": 3600,
 }
 CONDUCTOR_SANDBOX = {"ENABLED": True}
+
+_CODAT_SANDBOX_URL = f"http://127.0.0.1:{os.environ.get('BENCH_PORT', '8000')}/codat-sandbox"
+CODAT = {
+    "API_KEY": "codat_bench_api_key_00000000000000000000",
+    "API_BASE_URL": _CODAT_SANDBOX_URL,
+    "MAX_RETRIES": 0,
+    # As for Conductor: the status stays cached for the whole run.
+    "STATUS_CACHE_TTL": 3600,
+}
+# No webhook URL: events are recorded, never sent.
+CODAT_SANDBOX = {"ENABLED": True, "BASE_URL": _CODAT_SANDBOX_URL}
 
 LOGGING = {
     "version": 1,
