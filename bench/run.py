@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .server import ROOT, THREADS, Server, free_port
 
-BENCHMARKS = ("client", "settings", "signup", "bulk", "stampede", "codat-client")
+BENCHMARKS = ("client", "settings", "signup", "bulk", "stampede", "codat_client")
 
 
 @dataclass
@@ -229,7 +229,7 @@ def main(argv=None):
                 lambda: settings_page.run(ctx, args.load_rounds, args.load_seconds, args.clients),
             ),
             (3, "signup", lambda: signup.run(ctx, args.signups)),
-            (6, "codat-client", lambda: codat_client_cost.run(ctx, args.sequences)),
+            (7, "codat_client", lambda: codat_client_cost.run(ctx, args.sequences)),
             # Before the bulk sync, which deletes every other user and resets the sandbox.
             (
                 5,

@@ -89,7 +89,7 @@ CODAT = {
     "STATUS_CACHE_TTL": 3600,
 }
 # No webhook URL: events are recorded, never sent.
-CODAT_SANDBOX = {"ENABLED": True, "BASE_URL": _CODAT_SANDBOX_URL}
+CODAT_SANDBOX = {"ENABLED": True, "BASE_URL": _CODAT_SANDBOX_URL, "WEBHOOK_DELIVERY": "manual"}
 
 LOGGING = {
     "version": 1,
