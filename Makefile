@@ -33,10 +33,12 @@ $(VENV)/.docs: requirements/docs.txt | $(BIN)/python
 	touch $@
 
 ## Start the example project on http://127.0.0.1:$(PORT)/ with the offline Conductor sandbox.
+DEMO_ENV := CONDUCTOR_SANDBOX=1 CONDUCTOR_BASE_URL=http://127.0.0.1:$(PORT)/sandbox/v1 CODAT_BASE_URL=http://127.0.0.1:$(PORT)/codat-sandbox
+
 demo: $(VENV)/.demo
-	CONDUCTOR_SANDBOX=1 CONDUCTOR_BASE_URL=http://127.0.0.1:$(PORT)/sandbox/v1 $(BIN)/python manage.py migrate --no-input
-	CONDUCTOR_SANDBOX=1 CONDUCTOR_BASE_URL=http://127.0.0.1:$(PORT)/sandbox/v1 $(BIN)/python manage.py demo_accounts
-	CONDUCTOR_SANDBOX=1 CONDUCTOR_BASE_URL=http://127.0.0.1:$(PORT)/sandbox/v1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEMO_ENV) $(BIN)/python manage.py demo_accounts
+	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Host projects shaped unlike the example (tests/hosts): tests/shapes runs in each of them too.
 SHAPES := tests.hosts.organizations.settings tests.hosts.uuid_email.settings

@@ -1,8 +1,8 @@
-"""The sandboxes play Conductor and Codat, remote services with storage of their own: their tables
-live in a database of their own, so their writes never take the app's SQLite lock (as the real
-services' never would)."""
+"""The sandboxes play Conductor and Codat, remote services with storage of their own: their
+tables live in a database of their own, so their writes never take the app's SQLite lock (as
+Conductor's or Codat's never would)."""
 
-SANDBOXES = ("conductor_sandbox", "codat_sandbox")
+SANDBOXES = frozenset({"conductor_sandbox", "codat_sandbox"})
 
 
 class SandboxRouter:

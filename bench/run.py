@@ -15,7 +15,15 @@ from pathlib import Path
 
 from .server import ROOT, THREADS, Server, free_port
 
-BENCHMARKS = ("client", "settings", "signup", "bulk", "stampede", "codat_client")
+BENCHMARKS = (
+    "client",
+    "settings",
+    "signup",
+    "bulk",
+    "stampede",
+    "codat_page",
+    "codat_client",
+)
 
 
 @dataclass
@@ -37,7 +45,9 @@ def parse_args(argv):
     parser.add_argument(
         "--sequences", type=int, help="client sequences per client, Conductor's and Codat's (300)"
     )
-    parser.add_argument("--load-rounds", type=int, help="settings-page rounds per page (5)")
+    parser.add_argument(
+        "--load-rounds", type=int, help="settings and Codat page rounds per page (5)"
+    )
     parser.add_argument("--load-seconds", type=int, help="seconds per load round (4)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent load clients (8)")
     parser.add_argument("--signups", type=int, help="sign-ups per variant (200)")
@@ -201,6 +211,7 @@ def main(argv=None):
             bulk_sync,
             client_cost,
             codat_client_cost,
+            codat_page,
             machine,
             report,
             settings_page,
@@ -229,6 +240,11 @@ def main(argv=None):
                 lambda: settings_page.run(ctx, args.load_rounds, args.load_seconds, args.clients),
             ),
             (3, "signup", lambda: signup.run(ctx, args.signups)),
+            (
+                6,
+                "codat_page",
+                lambda: codat_page.run(ctx, args.load_rounds, args.load_seconds, args.clients),
+            ),
             (7, "codat_client", lambda: codat_client_cost.run(ctx, args.sequences)),
             # Before the bulk sync, which deletes every other user and resets the sandbox.
             (

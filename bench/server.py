@@ -64,8 +64,8 @@ class Server:
             try:
                 requests.get(self.url + "/bench/floor/", timeout=1, allow_redirects=False)
                 return self
-            # A loaded machine may take more than the second to import the app on first use.
             except (requests.ConnectionError, requests.Timeout):
+                # A server still importing Django on a busy machine may accept and not answer.
                 time.sleep(0.2)
         self.__exit__()
         raise RuntimeError(f"gunicorn did not answer within 30 s; see {self.log_path}")

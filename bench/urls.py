@@ -9,5 +9,6 @@ from . import views
 urlpatterns = [
     path("bench/floor/", views.floor, name="bench_floor"),
     path("bench/tags/", views.tags, name="bench_tags"),
+    path("bench/codat-floor/", views.codat_floor, name="bench_codat_floor"),
     *project_urlpatterns,
 ]

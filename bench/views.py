@@ -24,3 +24,11 @@ def tags(request):
     except ValueError:
         count = 1
     return render(request, "bench/tags.html", {"repeat": range(count)})
+
+
+@never_cache
+@login_required
+@require_safe
+def codat_floor(request):
+    """The Codat connections page's floor: same decorators, same base template, same markup."""
+    return render(request, "bench/codat_floor.html")

@@ -2,7 +2,8 @@
 
 Everything that differs between machines comes from the environment. With
 CONDUCTOR_SANDBOX=1 (what `make demo` sets) the offline Conductor sandbox is mounted at
-/sandbox/ and the client talks to it instead of api.conductor.is.
+/sandbox/ and the Codat sandbox at /codat-sandbox/, and the clients talk to them instead of
+api.conductor.is and api.codat.io.
 """
 
 import os
@@ -124,6 +125,26 @@ if SANDBOX:
     )
     # Scenario switches on the sandbox dashboard show on the next page load.
     CONDUCTOR["STATUS_CACHE_TTL"] = 0
+
+# Codat, for the other accounting platforms (Xero, QuickBooks Online, Sage…). The demo key is
+# the Codat sandbox's: it opens nothing at Codat. Without the sandbox, CODAT_API_KEY (and
+# CODAT_BASE_URL) come from the environment.
+CODAT = {}
+if SANDBOX:
+    CODAT_BASE_URL = os.environ.get("CODAT_BASE_URL", "http://127.0.0.1:8000/codat-sandbox")
+    CODAT = {
+        "API_KEY": os.environ.get("CODAT_API_KEY", "codat_sandbox_demo_0000000000000000"),
+        "API_BASE_URL": CODAT_BASE_URL,
+        # Switches on the Codat sandbox's dashboard show on the next page load.
+        "STATUS_CACHE_TTL": 0,
+    }
+    # What Codat's Portal holds as the redirect template: back to the Codat pages' callback
+    # (example_project/urls.py mounts them at /codat/).
+    site = CODAT_BASE_URL.rsplit("/codat-sandbox", 1)[0]
+    CODAT_SANDBOX = {
+        "REDIRECT_URL": f"{site}/codat/return/?statusCode={{statusCode}}"
+        "&connectionId={connectionId}&state={state}",
+    }
 
 # Both the user and the organization carry the mixins, so that EXAMPLE_OWNER switches which one
 # owns the connection; rows of the other get no end-user (or company), which is what W005 (and

@@ -7,6 +7,8 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("quickbooks/", include("conductor_django.urls")),
+    # The Codat pages; the Portal's redirect template points at codat/return/.
+    path("codat/", include("conductor_django.codat.urls")),
     path("", include("example_project.accounts.urls")),
 ]
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from ..core.flight import FlightFailed, single_flight
 from ..core.logs import owner_label
 from ..core.owners import owner_key, require_owner, stored_value
-from . import data_status, integrations, missing, records
+from . import data_status, integrations, missing, records, snapshots
 from .client import CodatClient, CodatError, Connection, SourceType, errors
 from .clients import get_client
 from .conf import codat_settings
@@ -140,7 +140,8 @@ def refresh_connections(owner: Model, *, max_age: float = 0) -> list[CodatConnec
     _require(owner)
     asked_at = timezone.now()
     if max_age and _refreshed_since(owner, asked_at - timedelta(seconds=max_age)):
-        return list_connections(owner)
+        # Recent enough: the rows as recorded, from the cache while no write changed them.
+        return snapshots.of_owner(owner)
 
     def compute() -> list[CodatConnection]:
         with problems(owner, "list the connections"):

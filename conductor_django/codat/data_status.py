@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext
 
+from . import snapshots
 from .client import DatasetStatus, DataStatus
 from .models import CodatConnection
 
@@ -96,6 +97,7 @@ def apply(
         CodatConnection.objects.filter(pk=record.pk).update(
             data_status=summary.state, data_status_detail=summary.detail, data_checked_at=at
         )
+        snapshots.changed_row(record)
         record.data_status, record.data_status_detail = summary.state, summary.detail
         record.data_checked_at = at
 

@@ -18,7 +18,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext
 
 from ..core.owners import owner_reference
-from . import signals
+from . import signals, snapshots
 from .client import Connection, DataConnectionError
 from .models import CodatConnection
 
@@ -134,6 +134,7 @@ def apply(
             record.deleted_at = None
             record.save()
             change = _Change(record, old_status, record.status)
+        snapshots.changed_row(record)
     _send(owner, change)
     return record
 
@@ -151,5 +152,6 @@ def mark_deleted(owner: Model, record: CodatConnection, fact_at: datetime) -> No
         current.fact_at = fact_at
         current.status_changed_at = fact_at
         current.save(update_fields=["deleted_at", "fact_at", "status_changed_at"])
+        snapshots.changed_row(current)
     record.deleted_at = fact_at
     _send(owner, _Change(current, current.status, None))

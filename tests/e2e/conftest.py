@@ -10,6 +10,11 @@ from urllib.parse import urljoin
 import pytest
 import requests
 from django import db
+from django.core.cache import caches
+
+from conductor_django.codat import clients as codat_clients
+from conductor_django.codat import link
+from conductor_django.codat.sandbox import control as codat_control
 
 from ..live import server_requests_finished
 from .chromium import CHROMIUM, CHROMIUM_ARGS
@@ -136,3 +141,28 @@ def page(app, chromium, request):
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def codat(app, settings):
+    """The app's Codat client talking to the Codat sandbox, companies created at sign-up, and
+    the Portal's template leading back to the app's callback."""
+    codat_control.reset()
+    # The platform list and the refresh markers live in the cache the live server shares.
+    caches["default"].clear()
+    settings.CODAT = {
+        "API_KEY": "codat_e2e_key_0123456789abcdef",
+        "API_BASE_URL": f"{app}/codat-sandbox",
+        "AUTO_PROVISION": True,
+        "RETRY_BACKOFF": 0.01,
+        "STATUS_CACHE_TTL": 0,
+    }
+    settings.CODAT_SANDBOX = {"ENABLED": True, "WEBHOOK_DELIVERY": "manual"}
+    codat_control.set_redirect_url(link.redirect_template(f"{app}/codat/return/"))
+    codat_control.set_sync_timing(queued_seconds=0, fetching_seconds=0)
+    try:
+        yield app
+    finally:
+        codat_clients.close_all()
+        codat_control.clear_faults()
+        caches["default"].clear()
