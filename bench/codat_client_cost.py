@@ -164,6 +164,6 @@ def run(ctx, sequences, block=10):
         "merging session settings, cookies, hooks), which both the floor and ours pay on "
         "every call: its client CPU can be below the floor's. Ours reads the proxy "
         "environment once per client instead of on every request (as a bare "
-        "`requests.Session` does), which is what puts it below the floor."
+        "`requests.Session` does), which is what puts its CPU below the floor's."
     )
     return section
