@@ -14,6 +14,7 @@ PACKAGES = (
     "django-tasks",
     "django-tasks-db",
     "conductor-py",
+    "codat-platform",
     "requests",
     "urllib3",
     "httpx",

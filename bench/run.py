@@ -15,7 +15,16 @@ from pathlib import Path
 
 from .server import ROOT, THREADS, Server, free_port
 
-BENCHMARKS = ("client", "settings", "signup", "bulk", "stampede", "codat_page", "webhooks")
+BENCHMARKS = (
+    "client",
+    "settings",
+    "signup",
+    "bulk",
+    "stampede",
+    "codat_page",
+    "codat_client",
+    "webhooks",
+)
 
 
 @dataclass
@@ -24,6 +33,8 @@ class Context:
     api: str
     secret: str
     publishable: str
+    codat_api: str
+    codat_key: str
     env: dict
     workdir: Path
 
@@ -32,7 +43,9 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a smoke run of a few seconds each")
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
-    parser.add_argument("--sequences", type=int, help="client sequences per client (300)")
+    parser.add_argument(
+        "--sequences", type=int, help="client sequences per client, Conductor's and Codat's (300)"
+    )
     parser.add_argument(
         "--load-rounds", type=int, help="settings and Codat page rounds per page (5)"
     )
@@ -204,6 +217,7 @@ def main(argv=None):
         from . import (
             bulk_sync,
             client_cost,
+            codat_client_cost,
             codat_page,
             machine,
             report,
@@ -220,6 +234,8 @@ def main(argv=None):
             api=settings.CONDUCTOR["API_BASE_URL"],
             secret=settings.CONDUCTOR["SECRET_KEY"],
             publishable=settings.CONDUCTOR["PUBLISHABLE_KEY"],
+            codat_api=settings.CODAT["API_BASE_URL"],
+            codat_key=settings.CODAT["API_KEY"],
             env=env,
             workdir=workdir,
         )
@@ -237,6 +253,7 @@ def main(argv=None):
                 "codat_page",
                 lambda: codat_page.run(ctx, args.load_rounds, args.load_seconds, args.clients),
             ),
+            (7, "codat_client", lambda: codat_client_cost.run(ctx, args.sequences)),
             # Before the bulk sync, which deletes every other user and resets the sandbox.
             (
                 5,
@@ -246,7 +263,7 @@ def main(argv=None):
                 ),
             ),
             (
-                7,
+                8,
                 "webhooks",
                 lambda: webhook_intake.run(
                     ctx, args.webhook_rounds, args.webhook_block, args.clients

@@ -1,5 +1,5 @@
 """The benchmark server's settings: the example project as a production-like deployment, with
-the sandbox standing in for Conductor on a database of its own (see ``routers``).
+the sandboxes standing in for Conductor and Codat on a database of their own (see ``routers``).
 
 ``bench.run`` sets the environment read here (database, port) before Django starts, both for
 itself and for the gunicorn process it launches, so both share one database: the bench drives
@@ -80,10 +80,11 @@ CONDUCTOR = {
 }
 CONDUCTOR_SANDBOX = {"ENABLED": True}
 # Codat through its sandbox on the same server. No company at sign-up: the sign-up benchmark
-# measures Conductor's path as before; the Codat page benchmark sets its user up itself.
+# measures Conductor's path as before; the Codat benchmarks set their companies up themselves.
+_CODAT_SANDBOX_URL = f"http://127.0.0.1:{os.environ.get('BENCH_PORT', '8000')}/codat-sandbox"
 CODAT = {
     "API_KEY": "codat_bench_key_0000000000000000",
-    "API_BASE_URL": f"http://127.0.0.1:{os.environ.get('BENCH_PORT', '8000')}/codat-sandbox",
+    "API_BASE_URL": _CODAT_SANDBOX_URL,
     "MAX_RETRIES": 0,
     "AUTO_PROVISION": False,
     # "A cached status" for the whole page run.
@@ -91,7 +92,9 @@ CODAT = {
     # The webhook intake benchmark signs its deliveries with this secret.
     "WEBHOOK_SECRETS": ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
 }
-CODAT_SANDBOX = {"ENABLED": True, "WEBHOOK_DELIVERY": "manual"}
+# No webhook URL: events are recorded, never sent. BASE_URL: the link URLs of connections the
+# benchmarks create through ``control``, outside a request.
+CODAT_SANDBOX = {"ENABLED": True, "BASE_URL": _CODAT_SANDBOX_URL, "WEBHOOK_DELIVERY": "manual"}
 
 LOGGING = {
     "version": 1,

@@ -29,6 +29,7 @@ tenacity drives the loop; the policy above is ours.
 from __future__ import annotations
 
 import logging
+import os
 import random
 import time
 from collections.abc import Iterable, Mapping
@@ -45,6 +46,24 @@ from . import __version__
 USER_AGENT = f"conductor-django/{__version__}"
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 REDACTED = "[redacted]"
+
+
+def session_for(base_url: str) -> requests.Session:
+    """A session that reads the environment once, when the client is built.
+
+    With ``trust_env`` on, requests scans the whole environment for proxy variables (twice) and
+    looks for ``~/.netrc`` on every request: most of its own cost per call. The proxy for
+    ``base_url`` (``HTTPS_PROXY``, ``NO_PROXY`` …) and the CA bundle (``REQUESTS_CA_BUNDLE``,
+    ``CURL_CA_BUNDLE``) are taken here instead; ``.netrc`` is not read at all, since its entry
+    for the provider's host would replace the API key's ``Authorization`` header.
+    """
+    session = requests.Session()
+    session.proxies.update(requests.utils.get_environ_proxies(base_url))
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if bundle:
+        session.verify = bundle
+    session.trust_env = False
+    return session
 
 
 class ProviderError(Exception):
@@ -204,7 +223,7 @@ class Transport:
         self.backoff = backoff
         self.max_retry_wait = max_retry_wait
         self.request_id_header = request_id_header
-        self.session = session or requests.Session()
+        self.session = session or session_for(self.base_url)
         self.user_agent = user_agent
         self._errors = errors
         self._logger = logger
