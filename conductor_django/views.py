@@ -1,19 +1,29 @@
-"""The QuickBooks Desktop settings page and the return from Conductor's hosted flow.
+"""The QuickBooks Desktop settings page, the status it polls, and the return from Conductor's
+hosted flow.
+
+None of them waits on Conductor for its first byte: they answer from the recorded status, or
+ask for a health check off the request thread (``checking``) and show "checking" until it
+answers. On the immediate task backend (no worker) they wait for it at most
+``CONDUCTOR["INLINE_CHECK_WAIT"]`` seconds first.
 
 No Conductor failure becomes a 500 here: an answer about the connection is shown with Conductor's
-user-facing message; anything else (outage, timeout, garbage) gets a neutral page, and an owner
-whose end-user is being created (or whose create may still complete at Conductor) a neutral
+user-facing message; anything else (outage, timeout, garbage, a check that never finished) gets
+a neutral page with a way to try again, and an owner whose end-user is being created a neutral
 "setting up" page. Each failure is logged once, at WARNING, naming the owner.
 """
 
+from __future__ import annotations
+
 import logging
+import math
 from datetime import timedelta
+from typing import Any, TypedDict
 from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
@@ -23,20 +33,27 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from . import connection, state
+from . import checking, connection, state
+from .checking import Look
 from .client import ConductorError
+from .client.resources import format_timestamp
 from .conf import app_settings
 from .logs import describe, owner_label
-from .models import AuthSessionRecord, ConnectionStatus
+from .models import AuthSessionRecord, ConductorEndUserMixin, ConnectionStatus
 from .owners import can_manage, resolve_owner
 from .provisioning import ProvisioningInProgress, failure_summary, next_attempt_at
 
 logger = logging.getLogger("conductor_django.views")
 Status = ConnectionStatus.Status
+#: In the session from the return of a hosted flow until the page has shown its outcome: a
+#: connection still not set up then is a flow the user did not finish, offered again rather
+#: than looped into.
 UNFINISHED_FLOW_KEY = "conductor_django_unfinished_flow"
+#: Seconds between the reloads of a "checking" page without JavaScript.
+NO_SCRIPT_REFRESH = 3
 
 
-def safe_next(request, url):
+def safe_next(request: HttpRequest, url: object) -> str | None:
     """``url`` if it stays on this site (the open-redirect check), else None."""
     if (
         isinstance(url, str)
@@ -49,54 +66,87 @@ def safe_next(request, url):
     return None
 
 
-def _owner_or_404(request):
-    owner = resolve_owner(request)
+def _owner_or_404(request: HttpRequest) -> ConductorEndUserMixin:
+    owner: ConductorEndUserMixin | None = resolve_owner(request)
     if owner is None:
         raise Http404(_("There is no account to connect to QuickBooks Desktop."))
     return owner
 
 
-def _render(request, owner, outcome, status=None, message="", unfinished=False):
-    checked_at = status.checked_at if status else None
-    context = {
-        "outcome": outcome,
-        "status": status,
-        "message": message,
+def _since(request: HttpRequest) -> float | None:
+    """The moment the check this page follows was asked (``?since=``), if it is one."""
+    try:
+        since = float(request.GET.get("since", ""))
+    except ValueError:
+        return None
+    return since if math.isfinite(since) and since > 0 else None
+
+
+def _page_url(since: float | None, next_url: str | None) -> str:
+    query = {"since": f"{since:.6f}"} if since is not None else {}
+    if next_url:
+        query["next"] = next_url
+    path = reverse("conductor_django:settings")
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def _render(
+    request: HttpRequest,
+    owner: ConductorEndUserMixin,
+    look: Look,
+    *,
+    next_url: str | None = None,
+    unfinished: bool = False,
+    last_known: ConnectionStatus | None = None,
+) -> HttpResponse:
+    checked_at = look.status.checked_at if look.status else None
+    query = {"since": f"{look.since:.6f}"}
+    context: dict[str, Any] = {
+        "outcome": look.state,
+        "status": look.status,
+        "message": look.message,
+        "last_known": last_known,
         "owner": owner,
         "can_manage": can_manage(request, owner),
-        "just_checked": bool(checked_at) and timezone.now() - checked_at < timedelta(minutes=1),
-        "connect_url": request.path,
-        "retry_url": f"{request.path}?refresh=1",
+        "just_checked": checked_at is not None
+        and timezone.now() - checked_at < timedelta(minutes=1),
+        "connect_url": _page_url(None, next_url),
+        "retry_url": f"{request.path}?{urlencode({'refresh': '1', **_next(next_url)})}",
+        "page_url": _page_url(look.since, next_url),
+        "status_url": f"{reverse('conductor_django:status')}?{urlencode(query)}",
+        "next_url": next_url,
         "unfinished": unfinished,
+        "refresh_seconds": NO_SCRIPT_REFRESH,
     }
     return render(request, "conductor_django/settings.html", context)
 
 
-def _render_failure(request, owner, exc):
-    """Conductor's own words where it said something about this account; a neutral page for
-    outages (whose message is Conductor's masked generic text) and for no answer at all; the
-    "setting up" page while a create that may still complete at Conductor holds new ones off."""
-    if not owner.conductor_end_user_id:
-        held = next_attempt_at(owner)
-        logger.warning(
-            "%s The settings page shows %s.",
-            failure_summary(owner, exc),
-            "that it is being set up" if held else "that QuickBooks cannot be reached",
-        )
-        if held:
-            return _render(request, owner, "setting_up")
-    else:
-        logger.warning(
-            "Conductor failed a call from the QuickBooks settings page of %s: %s.",
-            owner_label(owner),
-            describe(exc),
-        )
+def _next(next_url: str | None) -> dict[str, str]:
+    return {"next": next_url} if next_url else {}
+
+
+def _render_failure(
+    request: HttpRequest, owner: ConductorEndUserMixin, exc: ConductorError
+) -> HttpResponse:
+    """Creating the owner's end-user failed: the "setting up" page while a create that may
+    still complete at Conductor holds new ones off, else a neutral page."""
+    held = next_attempt_at(owner)
+    logger.warning(
+        "%s The settings page shows %s.",
+        failure_summary(owner, exc),
+        "that it is being set up" if held else "that QuickBooks cannot be reached",
+    )
+    now = timezone.now().timestamp()
+    if held:
+        return _render(request, owner, Look("setting_up", now))
     if not exc.is_outage and exc.user_facing_message:
-        return _render(request, owner, "error", message=exc.user_facing_message)
-    return _render(request, owner, "unavailable")
+        return _render(request, owner, Look("error", now, message=exc.user_facing_message))
+    return _render(request, owner, Look("unavailable", now))
 
 
-def start_auth_flow(request, owner, next_url):
+def start_auth_flow(
+    request: HttpRequest, owner: ConductorEndUserMixin, next_url: str | None
+) -> HttpResponseRedirect:
     expiry = app_settings.link_expiry("LINK_EXPIRY_MINUTES")
     token = state.issue(request, owner, next_url, expiry)
     callback = request.build_absolute_uri(reverse("conductor_django:callback"))
@@ -110,28 +160,85 @@ def start_auth_flow(request, owner, next_url):
     return HttpResponseRedirect(link.auth_flow_url)
 
 
+def _current(owner: ConductorEndUserMixin, max_age: float) -> Look | None:
+    """The cached status when it is at most ``max_age`` seconds old; no database read."""
+    end_user_id = owner.conductor_end_user_id
+    if not max_age or not end_user_id:
+        return None
+    newer_than = timezone.now() - timedelta(seconds=max_age)
+    found = connection.cached(end_user_id, newer_than)
+    if found is None or found.checked_at is None:
+        return None
+    return Look(
+        checking.outcome(found), found.checked_at.timestamp(), found, found.user_facing_message
+    )
+
+
 @never_cache
 @login_required
 @require_safe
-def connection_settings(request):
+def connection_settings(request: HttpRequest) -> HttpResponse:
     owner = _owner_or_404(request)
     next_url = safe_next(request, request.GET.get("next"))
-    max_age = 0 if request.GET.get("refresh") else app_settings.STATUS_CACHE_TTL
-    # Straight back from a flow the user did not finish: offer it again rather than loop into it.
-    unfinished = request.session.pop(UNFINISHED_FLOW_KEY, False)
-    try:
-        status = connection.check(owner, max_age=max_age)
-        if status.status == Status.NOT_SET_UP and can_manage(request, owner) and not unfinished:
-            return start_auth_flow(request, owner, next_url)
-    except ProvisioningInProgress as exc:
-        logger.info("%s The settings page shows that it is being set up.", exc)
-        return _render(request, owner, "setting_up")
-    except ConductorError as exc:
-        return _render_failure(request, owner, exc)
-    outcome = {Status.CONNECTED: "connected", Status.NOT_SET_UP: "not_set_up"}.get(
-        status.status, "error"
+    since = _since(request)
+    look = None
+    if since is None and not request.GET.get("refresh"):
+        look = _current(owner, float(app_settings.STATUS_CACHE_TTL))
+    if look is None:
+        try:
+            if since is None:
+                since = checking.request_check(owner)
+            look = checking.look(owner, since)
+        except ProvisioningInProgress as exc:
+            logger.info("%s The settings page shows that it is being set up.", exc)
+            return _render(request, owner, Look("setting_up", timezone.now().timestamp()))
+        except ConductorError as exc:
+            return _render_failure(request, owner, exc)
+    if not look.final:
+        return _render(
+            request, owner, look, next_url=next_url, last_known=connection.recorded_status(owner)
+        )
+    # Shown once: straight back from a flow the user did not finish, offer it again.
+    unfinished = bool(request.session.pop(UNFINISHED_FLOW_KEY, False))
+    if look.state == "not_set_up" and can_manage(request, owner) and not unfinished:
+        return start_auth_flow(request, owner, next_url)
+    return _render(request, owner, look, next_url=next_url, unfinished=unfinished)
+
+
+class StatusBody(TypedDict):
+    """What the settings page's script polls."""
+
+    state: checking.State
+    final: bool
+    #: The script should navigate to the page (which starts the hosted flow) rather than show.
+    connect: bool
+    checkedAt: str | None
+
+
+@never_cache
+@login_required
+@require_safe
+def status(request: HttpRequest) -> JsonResponse:
+    """The state of the check a page follows (``?since=``), from the cache: never a call to
+    Conductor, and no database read while the check runs."""
+    owner = _owner_or_404(request)
+    since = _since(request)
+    if since is None:
+        raise Http404(_("This status link is not valid."))
+    look = checking.look(owner, since)
+    connect = (
+        look.state == "not_set_up"
+        and not request.session.get(UNFINISHED_FLOW_KEY)
+        and can_manage(request, owner)
     )
-    return _render(request, owner, outcome, status, status.user_facing_message, unfinished)
+    checked_at = look.status.checked_at if look.status else None
+    body: StatusBody = {
+        "state": look.state,
+        "final": look.final,
+        "connect": connect,
+        "checkedAt": format_timestamp(checked_at) if checked_at else None,
+    }
+    return JsonResponse(body)
 
 
 # Lazy: built at import, shown in the language of each request.
@@ -146,7 +253,7 @@ CALLBACK_ERRORS = {
 @never_cache
 @login_required
 @require_safe
-def callback(request):
+def callback(request: HttpRequest) -> HttpResponse:
     owner = _owner_or_404(request)
     try:
         next_url = state.consume(request, request.GET.get("state"), owner)
@@ -158,46 +265,52 @@ def callback(request):
     )
     # The settings page states the outcome itself: a flash there would say it twice. Any other
     # destination (SUCCESS_URL, a `next`) learns it from the flash.
-    flash = urlsplit(destination).path != reverse("conductor_django:settings")
+    to_settings = urlsplit(destination).path == reverse("conductor_django:settings")
     try:
-        status = connection.check(owner)
+        look = checking.look(owner, checking.request_check(owner))
     except ProvisioningInProgress as exc:
         logger.info("%s Could not confirm the connection after the auth flow.", exc)
-        if flash:
-            messages.warning(
-                request, _("We could not confirm your QuickBooks Desktop connection yet.")
-            )
-        return HttpResponseRedirect(destination)
+        return _unconfirmed(request, destination, to_settings)
     except ConductorError as exc:
         logger.warning(
             "Could not confirm the QuickBooks connection of %s after the auth flow: %s.",
             owner_label(owner),
             describe(exc),
         )
-        if flash:
-            messages.warning(
-                request, _("We could not confirm your QuickBooks Desktop connection yet.")
-            )
-        return HttpResponseRedirect(destination)
-    if status.status == Status.NOT_SET_UP:
+        return _unconfirmed(request, destination, to_settings)
+    if look.state in ("not_set_up", "checking"):
         request.session[UNFINISHED_FLOW_KEY] = True
-    if flash:
-        if status.status == Status.CONNECTED:
-            messages.success(request, _("QuickBooks Desktop is connected."))
-        elif status.status == Status.NOT_SET_UP:
-            messages.warning(
-                request, _("QuickBooks Desktop was not connected: setup was not finished.")
-            )
-        else:
-            messages.error(
-                request, _("There is a problem with your QuickBooks Desktop connection.")
-            )
+    if not look.final:
+        # Not known yet: the settings page follows the check and shows its answer, then offers
+        # the way on to where the flow was going.
+        return HttpResponseRedirect(_page_url(look.since, None if to_settings else destination))
+    if not to_settings:
+        _flash(request, look)
     return HttpResponseRedirect(destination)
+
+
+def _unconfirmed(request: HttpRequest, destination: str, to_settings: bool) -> HttpResponse:
+    if not to_settings:
+        messages.warning(request, _("We could not confirm your QuickBooks Desktop connection yet."))
+    return HttpResponseRedirect(destination)
+
+
+def _flash(request: HttpRequest, look: Look) -> None:
+    if look.state == "connected":
+        messages.success(request, _("QuickBooks Desktop is connected."))
+    elif look.state == "not_set_up":
+        messages.warning(
+            request, _("QuickBooks Desktop was not connected: setup was not finished.")
+        )
+    elif look.state == "error":
+        messages.error(request, _("There is a problem with your QuickBooks Desktop connection."))
+    else:
+        messages.warning(request, _("We could not confirm your QuickBooks Desktop connection yet."))
 
 
 @login_required
 @require_POST
-def disconnect(request):
+def disconnect(request: HttpRequest) -> HttpResponse:
     owner = _owner_or_404(request)
     if not can_manage(request, owner):
         raise PermissionDenied
