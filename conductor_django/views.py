@@ -128,14 +128,23 @@ def _next(next_url: str | None) -> dict[str, str]:
 def _render_failure(
     request: HttpRequest, owner: ConductorEndUserMixin, exc: ConductorError
 ) -> HttpResponse:
-    """Creating the owner's end-user failed: the "setting up" page while a create that may
-    still complete at Conductor holds new ones off, else a neutral page."""
-    held = next_attempt_at(owner)
-    logger.warning(
-        "%s The settings page shows %s.",
-        failure_summary(owner, exc),
-        "that it is being set up" if held else "that QuickBooks cannot be reached",
-    )
+    """A call the page itself made failed (creating the owner's end-user, or an auth session):
+    the "setting up" page while a create that may still complete at Conductor holds new ones
+    off, else Conductor's own words about the account, else a neutral page."""
+    held = None
+    if not owner.conductor_end_user_id:
+        held = next_attempt_at(owner)
+        logger.warning(
+            "%s The settings page shows %s.",
+            failure_summary(owner, exc),
+            "that it is being set up" if held else "that QuickBooks cannot be reached",
+        )
+    else:
+        logger.warning(
+            "Conductor failed a call from the QuickBooks settings page of %s: %s.",
+            owner_label(owner),
+            describe(exc),
+        )
     now = timezone.now().timestamp()
     if held:
         return _render(request, owner, Look("setting_up", now))
@@ -201,7 +210,10 @@ def connection_settings(request: HttpRequest) -> HttpResponse:
     # Shown once: straight back from a flow the user did not finish, offer it again.
     unfinished = bool(request.session.pop(UNFINISHED_FLOW_KEY, False))
     if look.state == "not_set_up" and can_manage(request, owner) and not unfinished:
-        return start_auth_flow(request, owner, next_url)
+        try:
+            return start_auth_flow(request, owner, next_url)
+        except ConductorError as exc:
+            return _render_failure(request, owner, exc)
     return _render(request, owner, look, next_url=next_url, unfinished=unfinished)
 
 
