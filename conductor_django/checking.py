@@ -57,6 +57,8 @@ class _Failure(TypedDict):
     at: float
     state: State
     message: str
+    code: str
+    request_id: str | None
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,9 @@ class Look:
     since: float
     status: ConnectionStatus | None = None
     message: str = ""
+    #: For a failed check: Conductor's error code and request id, when it answered.
+    code: str = ""
+    request_id: str | None = None
 
     @property
     def final(self) -> bool:
@@ -150,13 +155,27 @@ def look(owner: ConductorEndUserMixin, since: float) -> Look:
     cache = connection.cache()
     failure: _Failure | None = cache.get(_failure_key(end_user_id))
     if failure and failure["at"] >= since:
-        return Look(failure["state"], since, message=failure["message"])
+        return Look(
+            failure["state"],
+            since,
+            message=failure["message"],
+            code=failure["code"],
+            request_id=failure["request_id"],
+        )
     if cache.get(_marker(end_user_id)) is not None:
         return Look("checking", since)
     recorded = connection.recorded_status(owner)
     if recorded and recorded.checked_at and recorded.checked_at >= asked:
         return Look(outcome(recorded), since, recorded, recorded.user_facing_message)
     return Look("unavailable", since)
+
+
+def in_flight(owner: ConductorEndUserMixin) -> bool:
+    """Whether a check of ``owner``'s connection has been asked and has not answered yet."""
+    end_user_id = owner.conductor_end_user_id
+    if not end_user_id:
+        return False
+    return connection.cache().get(_marker(end_user_id)) is not None
 
 
 def _failed(owner: Model, end_user_id: str, exc: ConductorError | ProvisioningInProgress) -> State:
@@ -185,12 +204,21 @@ def _failed(owner: Model, end_user_id: str, exc: ConductorError | ProvisioningIn
         if not exc.is_outage and exc.user_facing_message:
             state, message = "error", exc.user_facing_message
     if end_user_id:
-        _remember_failure(end_user_id, state, message)
+        error = None if isinstance(exc, ProvisioningInProgress) else exc
+        _remember_failure(end_user_id, state, message, error)
     return state
 
 
-def _remember_failure(end_user_id: str, state: State, message: str) -> None:
-    failure: _Failure = {"at": time.time(), "state": state, "message": message}
+def _remember_failure(
+    end_user_id: str, state: State, message: str, error: ConductorError | None = None
+) -> None:
+    failure: _Failure = {
+        "at": time.time(),
+        "state": state,
+        "message": message,
+        "code": getattr(error, "code", None) or "",
+        "request_id": error.request_id if error else None,
+    }
     ttl = max(int(app_settings.STATUS_CACHE_TTL), int(deadline_seconds()) + 1)
     connection.cache().set(_failure_key(end_user_id), failure, ttl)
 
