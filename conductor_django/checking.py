@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal, TypedDict
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import close_old_connections, connections
 from django.db.models import Model
 
@@ -100,7 +101,11 @@ def _failure_key(end_user_id: str) -> str:
 
 def is_inline() -> bool:
     """Whether the configured task backend runs tasks inside ``enqueue`` (no worker)."""
-    backend = task_backends[str(app_settings.TASK_BACKEND)]
+    try:
+        backend = task_backends[str(app_settings.TASK_BACKEND)]
+    except ImproperlyConfigured:
+        # No task framework imports (check E014): no worker either.
+        return True
     return type(backend).__name__ == "ImmediateBackend"
 
 

@@ -191,9 +191,7 @@ def test_without_javascript_the_checking_page_reloads_itself_and_links_on(
     assert outcome_of(logged_in.get(page_url)) == "connected"
 
 
-def test_a_recent_status_is_shown_at_once_without_a_check(
-    logged_in, user, fake_conductor, worker
-):
+def test_a_recent_status_is_shown_at_once_without_a_check(logged_in, user, fake_conductor, worker):
     fake_conductor.set_scenario(user, "connected")
     logged_in.get(SETTINGS_URL)
     run_queued(worker)
