@@ -9,7 +9,6 @@ from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from django.utils.http import urlencode
-
 from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request

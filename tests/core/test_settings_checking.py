@@ -14,7 +14,6 @@ from conductor_django.core.tasks_compat import task_backends
 from conductor_django.models import ConnectionStatus
 from conductor_django.tasks import check_connection
 
-
 pytestmark = pytest.mark.django_db
 
 SETTINGS_URL = "/quickbooks/"
