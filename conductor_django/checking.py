@@ -125,7 +125,9 @@ def request_check(owner: ConductorEndUserMixin) -> float:
         return since
     from .tasks import check_connection, enqueue
 
-    if enqueue(check_connection, owner._meta.label, owner.pk) is None:
+    # A primitive pk (int, or str for UUIDs) survives any task backend's serialization.
+    pk = owner.pk if isinstance(owner.pk, int | str) else str(owner.pk)
+    if enqueue(check_connection, owner._meta.label, pk) is None:
         # Logged by enqueue: no check will run, so say so now rather than at the deadline.
         connection.cache().delete(_marker(end_user_id))
         _remember_failure(end_user_id, "unavailable", "")
