@@ -22,8 +22,9 @@ def free_port():
 
 
 class Server:
-    def __init__(self, port, env, log_path):
+    def __init__(self, port, env, log_path, threads=THREADS):
         self.port = port
+        self.threads = threads
         self.env = env
         self.log_path = log_path
         self.process = None
@@ -42,7 +43,7 @@ class Server:
             "--workers",
             "1",
             "--threads",
-            str(THREADS),
+            str(self.threads),
             "--keep-alive",
             "30",
             "--timeout",

@@ -15,8 +15,10 @@
   }
   var statusUrl = section.getAttribute("data-conductor-status-url");
   var pageUrl = section.getAttribute("data-conductor-page-url");
-  var delay = 500; // ms before the first poll; x1.5 after each, up to MAX_DELAY.
-  var MAX_DELAY = 5000;
+  // ms before the first poll; x1.5 after each, up to MAX_DELAY: the answer shows at most
+  // MAX_DELAY after it arrives, for one cache read per poll on the server.
+  var delay = 250;
+  var MAX_DELAY = 750;
   var failures = 0;
 
   function schedule() {
