@@ -69,6 +69,12 @@ class Rig:
         for server in reversed(self._servers):
             server.__exit__()
         self.purge_queue()
+        if exc[0] is not None:
+            for name in ("rig-workers.log", "rig-host.log", "rig-sandbox.log"):
+                path = self.ctx.workdir / name
+                if path.exists():
+                    tail = path.read_text(errors="replace")[-3000:]
+                    print(f"[bench] {name}:\n{tail}", file=sys.stderr)
 
     @contextmanager
     def workers(self, count):
@@ -84,7 +90,7 @@ class Rig:
                             "django",
                             "db_worker",
                             "--interval",
-                            "0.05",
+                            "0.1",
                             "--no-startup-delay",
                             "--no-reload",
                             "--queue-name",
@@ -143,13 +149,13 @@ class Rig:
         return response, status
 
     def follow(self, session, status_url, timeout=60):
-        """Poll as the page's script does (0.25 s, ×1.5, up to 0.75 s) until the check is over;
+        """Poll as the page's script does (0.25 s, ×1.5, up to 0.5 s) until the check is over;
         (final body, polls)."""
         delay, polls = 0.25, 0
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             time.sleep(delay)
-            delay = min(0.75, delay * 1.5)
+            delay = min(0.5, delay * 1.5)
             polls += 1
             body = session.get(self.url + status_url).json()
             if body["final"]:

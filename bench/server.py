@@ -63,9 +63,10 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited at start; see {self.log_path}")
             try:
-                requests.get(self.url + "/bench/floor/", timeout=1, allow_redirects=False)
+                requests.get(self.url + "/bench/floor/", timeout=5, allow_redirects=False)
                 return self
-            except requests.ConnectionError:
+            # Up but still importing (a loaded machine): its first answer may take seconds.
+            except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.2)
         self.__exit__()
         raise RuntimeError(f"gunicorn did not answer within 30 s; see {self.log_path}")

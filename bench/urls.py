@@ -1,5 +1,6 @@
 """The example project's URLs plus the floors the benchmarks compare against."""
 
+from django.contrib.staticfiles.views import serve
 from django.urls import path
 
 from example_project.urls import urlpatterns as project_urlpatterns
@@ -9,5 +10,7 @@ from . import views
 urlpatterns = [
     path("bench/floor/", views.floor, name="bench_floor"),
     path("bench/tags/", views.tags, name="bench_tags"),
+    # DEBUG is off: the app's stylesheet and script, as a production static server would.
+    path("static/<path:path>", serve, {"insecure": True}),
     *project_urlpatterns,
 ]

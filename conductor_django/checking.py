@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for
 from dataclasses import dataclass
@@ -109,10 +110,14 @@ def is_inline() -> bool:
     return type(backend).__name__ == "ImmediateBackend"
 
 
-def request_check(owner: ConductorEndUserMixin) -> float:
+def request_check(
+    owner: ConductorEndUserMixin, *, defer: list[Callable[[], None]] | None = None
+) -> float:
     """Ask for a health check of ``owner``'s connection unless one is in flight; return the
     moment asked, for ``look``. On the immediate backend, wait for the answer at most
-    ``INLINE_CHECK_WAIT`` seconds.
+    ``INLINE_CHECK_WAIT`` seconds. With ``defer``, a queue's enqueue is appended there instead
+    of done, for the caller to run once its response is out (a page's first byte need not wait
+    for the queue's insert: the marker already says "checking").
 
     Raises ``ProvisioningInProgress`` and ``ConductorError`` from creating the owner's end-user
     when it has none yet."""
@@ -123,14 +128,21 @@ def request_check(owner: ConductorEndUserMixin) -> float:
     if is_inline():
         _run_inline(owner, end_user_id, float(app_settings.INLINE_CHECK_WAIT))
         return since
-    from .tasks import check_connection, enqueue
-
     # A primitive pk (int, or str for UUIDs) survives any task backend's serialization.
     pk = owner.pk if isinstance(owner.pk, int | str) else str(owner.pk)
-    if enqueue(check_connection, owner._meta.label, pk) is None:
-        # Logged by enqueue: no check will run, so say so now rather than at the deadline.
-        connection.cache().delete(_marker(end_user_id))
-        _remember_failure(end_user_id, "unavailable", "")
+
+    def start() -> None:
+        from .tasks import check_connection, enqueue
+
+        if enqueue(check_connection, owner._meta.label, pk) is None:
+            # Logged by enqueue: no check will run, so say so now rather than at the deadline.
+            connection.cache().delete(_marker(end_user_id))
+            _remember_failure(end_user_id, "unavailable", "")
+
+    if defer is None:
+        start()
+    else:
+        defer.append(start)
     return since
 
 
@@ -149,11 +161,10 @@ def run_check(owner: Model) -> State:
             connection.cache().delete(_marker(end_user_id))
 
 
-def look(owner: ConductorEndUserMixin, since: float) -> Look:
-    """What is known of the check asked at ``since``, from the cache alone while it runs (this
-    is what a page polls); the database is read only once it is over, for a status the cache
-    does not keep (``STATUS_CACHE_TTL`` 0)."""
-    end_user_id = owner.conductor_end_user_id
+def look(end_user_id: str | None, since: float) -> Look:
+    """What is known of the check of ``end_user_id``'s connection asked at ``since``, from the
+    cache alone while it runs (this is what a page polls); the database is read only once it is
+    over, for a status the cache does not keep (``STATUS_CACHE_TTL`` 0)."""
     if not end_user_id:
         return Look("unavailable", since)
     asked = datetime.fromtimestamp(since, UTC)
@@ -171,7 +182,7 @@ def look(owner: ConductorEndUserMixin, since: float) -> Look:
         )
     if cache.get(_marker(end_user_id)) is not None:
         return Look("checking", since)
-    recorded = connection.recorded_status(owner)
+    recorded = ConnectionStatus.objects.filter(end_user_id=end_user_id).first()
     if recorded and recorded.checked_at and recorded.checked_at >= asked:
         return Look(outcome(recorded), since, recorded, recorded.user_facing_message)
     return Look("unavailable", since)

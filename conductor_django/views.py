@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypedDict
 from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render, resolve_url
@@ -100,20 +102,21 @@ def _render(
     last_known: ConnectionStatus | None = None,
 ) -> HttpResponse:
     checked_at = look.status.checked_at if look.status else None
-    query = {"since": f"{look.since:.6f}"}
+    manager = can_manage(request, owner)
+    token = _status_token(owner.conductor_end_user_id, look.since, manager and not unfinished)
     context: dict[str, Any] = {
         "outcome": look.state,
         "status": look.status,
         "message": look.message,
         "last_known": last_known,
         "owner": owner,
-        "can_manage": can_manage(request, owner),
+        "can_manage": manager,
         "just_checked": checked_at is not None
         and timezone.now() - checked_at < timedelta(minutes=1),
         "connect_url": _page_url(None, next_url),
         "retry_url": f"{request.path}?{urlencode({'refresh': '1', **_next(next_url)})}",
         "page_url": _page_url(look.since, next_url),
-        "status_url": f"{reverse('conductor_django:status')}?{urlencode(query)}",
+        "status_url": f"{reverse('conductor_django:status')}?{urlencode({'t': token})}",
         "next_url": next_url,
         "unfinished": unfinished,
         "refresh_seconds": NO_SCRIPT_REFRESH,
@@ -123,6 +126,25 @@ def _render(
 
 def _next(next_url: str | None) -> dict[str, str]:
     return {"next": next_url} if next_url else {}
+
+
+STATUS_SALT = "conductor_django.status"
+
+
+def _status_token(end_user_id: str | None, since: float, connect: bool) -> str:
+    """What the status endpoint needs, signed: whose check, asked when, and whether its page
+    goes on into the hosted flow when it says "not set up" (a manager, not straight back from
+    a flow left unfinished). So a poll reads neither the session nor the user: it is a few
+    cache reads."""
+    return signing.dumps([end_user_id, since, connect], salt=STATUS_SALT, compress=True)
+
+
+def _after_response(response: HttpResponse, work: list[Callable[[], None]]) -> HttpResponse:
+    # Django closes a response once the server has sent it (WSGI and ASGI alike), calling its
+    # resource closers: work left for then does not delay the first byte. The list is Django's
+    # own (since 3.0; the stubs do not declare it), so getattr.
+    getattr(response, "_resource_closers").extend(work)  # noqa: B009
+    return response
 
 
 def _render_failure(
@@ -193,20 +215,24 @@ def connection_settings(request: HttpRequest) -> HttpResponse:
     look = None
     if since is None and not request.GET.get("refresh"):
         look = _current(owner, float(app_settings.STATUS_CACHE_TTL))
+    later: list[Callable[[], None]] = []
     if look is None:
         try:
             if since is None:
-                since = checking.request_check(owner)
-            look = checking.look(owner, since)
+                since = checking.request_check(owner, defer=later)
+            look = checking.look(owner.conductor_end_user_id, since)
         except ProvisioningInProgress as exc:
             logger.info("%s The settings page shows that it is being set up.", exc)
             return _render(request, owner, Look("setting_up", timezone.now().timestamp()))
         except ConductorError as exc:
             return _render_failure(request, owner, exc)
     if not look.final:
-        return _render(
-            request, owner, look, next_url=next_url, last_known=connection.recorded_status(owner)
+        last_known = connection.recorded_status(owner)
+        unfinished = bool(request.session.get(UNFINISHED_FLOW_KEY, False))
+        response = _render(
+            request, owner, look, next_url=next_url, unfinished=unfinished, last_known=last_known
         )
+        return _after_response(response, later)
     # Shown once: straight back from a flow the user did not finish, offer it again.
     unfinished = bool(request.session.pop(UNFINISHED_FLOW_KEY, False))
     if look.state == "not_set_up" and can_manage(request, owner) and not unfinished:
@@ -228,26 +254,23 @@ class StatusBody(TypedDict):
 
 
 @never_cache
-@login_required
 @require_safe
 def status(request: HttpRequest) -> JsonResponse:
-    """The state of the check a page follows (``?since=``), from the cache: never a call to
-    Conductor, and no database read while the check runs."""
-    owner = _owner_or_404(request)
-    since = _since(request)
-    if since is None:
-        raise Http404(_("This status link is not valid."))
-    look = checking.look(owner, since)
-    connect = (
-        look.state == "not_set_up"
-        and not request.session.get(UNFINISHED_FLOW_KEY)
-        and can_manage(request, owner)
-    )
+    """The state of the check a page follows, from the cache: never a call to Conductor, and
+    no read of the database, the session or the user while the check runs. The page's signed
+    token (``?t=``) says whose check and since when; it is good for a day."""
+    try:
+        end_user_id, since, may_connect = signing.loads(
+            request.GET.get("t", ""), salt=STATUS_SALT, max_age=timedelta(days=1)
+        )
+    except (signing.BadSignature, ValueError, TypeError):
+        raise Http404(_("This status link is not valid.")) from None
+    look = checking.look(end_user_id, float(since))
     checked_at = look.status.checked_at if look.status else None
     body: StatusBody = {
         "state": look.state,
         "final": look.final,
-        "connect": connect,
+        "connect": bool(may_connect) and look.state == "not_set_up",
         "checkedAt": format_timestamp(checked_at) if checked_at else None,
     }
     return JsonResponse(body)
@@ -278,8 +301,11 @@ def callback(request: HttpRequest) -> HttpResponse:
     # The settings page states the outcome itself: a flash there would say it twice. Any other
     # destination (SUCCESS_URL, a `next`) learns it from the flash.
     to_settings = urlsplit(destination).path == reverse("conductor_django:settings")
+    later: list[Callable[[], None]] = []
     try:
-        look = checking.look(owner, checking.request_check(owner))
+        look = checking.look(
+            owner.conductor_end_user_id, checking.request_check(owner, defer=later)
+        )
     except ProvisioningInProgress as exc:
         logger.info("%s Could not confirm the connection after the auth flow.", exc)
         return _unconfirmed(request, destination, to_settings)
@@ -295,7 +321,8 @@ def callback(request: HttpRequest) -> HttpResponse:
     if not look.final:
         # Not known yet: the settings page follows the check and shows its answer, then offers
         # the way on to where the flow was going.
-        return HttpResponseRedirect(_page_url(look.since, None if to_settings else destination))
+        redirect = HttpResponseRedirect(_page_url(look.since, None if to_settings else destination))
+        return _after_response(redirect, later)
     if not to_settings:
         _flash(request, look)
     return HttpResponseRedirect(destination)

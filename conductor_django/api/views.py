@@ -71,7 +71,7 @@ class ConductorAPIView(core.OwnerAPIView, JSONAPIView):
         """Ask for a health check and answer 202 at once, with where to follow it."""
         owner = self.owner()
         since = checking.request_check(owner)
-        look = checking.look(owner, since)
+        look = checking.look(owner.conductor_end_user_id, since)
         location = request.build_absolute_uri(f"../status/?{urlencode({'since': f'{since:.6f}'})}")
         return self.status_response(
             owner,
@@ -120,7 +120,8 @@ class StatusView(ConductorAPIView):
         owner = self.owner()
         since = request.query_params.get("since")
         if since is not None:
-            return self.follow(owner, checking.look(owner, _moment(since)))
+            look = checking.look(owner.conductor_end_user_id, _moment(since))
+            return self.follow(owner, look)
         return self.status_response(
             owner, connection.recorded_status(owner), checking=checking.in_flight(owner)
         )

@@ -212,11 +212,30 @@ def test_the_last_known_status_is_shown_while_checking(logged_in, user, fake_con
     assert "It was connected when last checked" in response.content.decode()
 
 
-def test_the_status_endpoint_needs_a_moment_and_a_login(client, logged_in):
+def test_the_status_endpoint_needs_the_pages_signed_token(
+    client, logged_in, user, fake_conductor, worker
+):
+    page = logged_in.get(SETTINGS_URL)
+    status_url = attribute(page, "data-conductor-status-url")
+    token = parse_qs(urlsplit(status_url).query)["t"][0]
+
     assert logged_in.get(STATUS_URL).status_code == 404
-    assert logged_in.get(STATUS_URL, {"since": "nan"}).status_code == 404
+    assert logged_in.get(STATUS_URL, {"t": token[:-2] + "xx"}).status_code == 404
+    assert logged_in.get(STATUS_URL, {"since": "1"}).status_code == 404
+    # The token is the credential: the poll reads no session (and so works where a host's
+    # session middleware is slow, or the session just rotated).
     client.logout()
-    assert client.get(STATUS_URL, {"since": "1"}).status_code == 302
+    assert client.get(status_url).json()["state"] == "checking"
+
+
+def test_a_poll_reads_only_the_cache(
+    logged_in, user, fake_conductor, worker, django_assert_num_queries
+):
+    page = logged_in.get(SETTINGS_URL)
+    status_url = attribute(page, "data-conductor-status-url")
+
+    with django_assert_num_queries(0):
+        assert logged_in.get(status_url).json()["state"] == "checking"
 
 
 def test_callback_returns_at_once_and_the_page_confirms(logged_in, user, fake_conductor, worker):

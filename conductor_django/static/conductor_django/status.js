@@ -18,7 +18,7 @@
   // ms before the first poll; x1.5 after each, up to MAX_DELAY: the answer shows at most
   // MAX_DELAY after it arrives, for one cache read per poll on the server.
   var delay = 250;
-  var MAX_DELAY = 750;
+  var MAX_DELAY = 500;
   var failures = 0;
 
   function schedule() {
