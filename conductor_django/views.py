@@ -136,7 +136,7 @@ def _status_token(end_user_id: str | None, since: float, connect: bool) -> str:
     goes on into the hosted flow when it says "not set up" (a manager, not straight back from
     a flow left unfinished). So a poll reads neither the session nor the user: it is a few
     cache reads."""
-    return signing.dumps([end_user_id, since, connect], salt=STATUS_SALT, compress=True)
+    return signing.dumps([end_user_id, since, connect], salt=STATUS_SALT)
 
 
 def _after_response(response: HttpResponse, work: list[Callable[[], None]]) -> HttpResponse:
@@ -216,11 +216,18 @@ def connection_settings(request: HttpRequest) -> HttpResponse:
     if since is None and not request.GET.get("refresh"):
         look = _current(owner, float(app_settings.STATUS_CACHE_TTL))
     later: list[Callable[[], None]] = []
+    fresh = True
     if look is None:
         try:
             if since is None:
                 since = checking.request_check(owner, defer=later)
-            look = checking.look(owner.conductor_end_user_id, since)
+                # Only a check run inline can have answered already: a queued one has not.
+                fresh = checking.is_inline()
+            look = (
+                checking.look(owner.conductor_end_user_id, since)
+                if fresh
+                else Look("checking", since)
+            )
         except ProvisioningInProgress as exc:
             logger.info("%s The settings page shows that it is being set up.", exc)
             return _render(request, owner, Look("setting_up", timezone.now().timestamp()))
