@@ -1,4 +1,4 @@
-"""7. Codat client cost: our CodatClient vs codat-platform vs a bare requests.Session."""
+"""9. Codat client cost: our CodatClient vs codat-platform vs a bare requests.Session."""
 
 import base64
 

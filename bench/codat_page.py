@@ -1,4 +1,4 @@
-"""6. The Codat connections page with its status and branding cached vs a bare page of the same
+"""8. The Codat connections page with its status and branding cached vs a bare page of the same
 markup (the floor), and the Codat calls a warm page makes (the Codat sandbox's request log)."""
 
 import requests

@@ -24,6 +24,7 @@ BENCHMARKS = (
     "codat_page",
     "codat_client",
     "webhooks",
+    "slow",
 )
 
 
@@ -63,6 +64,12 @@ def parse_args(argv):
     parser.add_argument("--slow-seconds", type=float, default=1.0)
     parser.add_argument("--webhook-rounds", type=int, help="webhook intake rounds (7)")
     parser.add_argument("--webhook-block", type=int, help="deliveries per intake block (400)")
+    parser.add_argument("--ttfb-samples", type=int, help="TTFB samples per check latency (20)")
+    parser.add_argument("--chromium-repeats", type=int, help="chromium opens per check latency (3)")
+    parser.add_argument("--busy-users", type=int, default=50, help="users with slow checks (50)")
+    parser.add_argument(
+        "--check-workers", type=int, default=4, help="task workers running their checks (4)"
+    )
     parser.add_argument(
         "--only", default=",".join(BENCHMARKS), help=f"subset of {','.join(BENCHMARKS)}"
     )
@@ -80,6 +87,8 @@ def parse_args(argv):
         "stampede_rounds": 3,
         "webhook_rounds": 7,
         "webhook_block": 400,
+        "ttfb_samples": 20,
+        "chromium_repeats": 3,
     }
     quick = {
         "sequences": 30,
@@ -91,6 +100,8 @@ def parse_args(argv):
         "stampede_rounds": 1,
         "webhook_rounds": 2,
         "webhook_block": 100,
+        "ttfb_samples": 5,
+        "chromium_repeats": 1,
     }
     for name, value in (quick if args.quick else full).items():
         if getattr(args, name) is None:
@@ -223,6 +234,7 @@ def main(argv=None):
             report,
             settings_page,
             signup,
+            slow_checks,
             stampede,
             webhook_intake,
         )
@@ -249,11 +261,11 @@ def main(argv=None):
             ),
             (3, "signup", lambda: signup.run(ctx, args.signups)),
             (
-                6,
+                8,
                 "codat_page",
                 lambda: codat_page.run(ctx, args.load_rounds, args.load_seconds, args.clients),
             ),
-            (7, "codat_client", lambda: codat_client_cost.run(ctx, args.sequences)),
+            (9, "codat_client", lambda: codat_client_cost.run(ctx, args.sequences)),
             # Before the bulk sync, which deletes every other user and resets the sandbox.
             (
                 5,
@@ -262,8 +274,10 @@ def main(argv=None):
                     ctx, args.stampede_rounds, args.stampede_clients, args.slow_seconds
                 ),
             ),
+            # 6 and 7 on the health-check rig; before the bulk sync, as the stampede.
+            (6, "slow", lambda: slow_checks.run(ctx, args)),
             (
-                8,
+                10,
                 "webhooks",
                 lambda: webhook_intake.run(
                     ctx, args.webhook_rounds, args.webhook_block, args.clients
@@ -286,7 +300,9 @@ def main(argv=None):
                     continue
                 began = time.monotonic()
                 print(f"[bench] {number}. {name} …", file=sys.stderr, flush=True)
-                sections.append((number, benchmark()))
+                result = benchmark()
+                # A benchmark hands back one section, or several (numbered) at once.
+                sections.extend(result if isinstance(result, list) else [(number, result)])
                 print(
                     f"[bench] {number}. {name} done in {time.monotonic() - began:.0f} s",
                     file=sys.stderr,

@@ -22,8 +22,9 @@ def free_port():
 
 
 class Server:
-    def __init__(self, port, env, log_path):
+    def __init__(self, port, env, log_path, threads=THREADS):
         self.port = port
+        self.threads = threads
         self.env = env
         self.log_path = log_path
         self.process = None
@@ -42,7 +43,7 @@ class Server:
             "--workers",
             "1",
             "--threads",
-            str(THREADS),
+            str(self.threads),
             "--keep-alive",
             "30",
             "--timeout",
@@ -62,10 +63,10 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited at start; see {self.log_path}")
             try:
-                requests.get(self.url + "/bench/floor/", timeout=1, allow_redirects=False)
+                requests.get(self.url + "/bench/floor/", timeout=5, allow_redirects=False)
                 return self
+            # Up but still importing (a loaded machine): its first answer may take seconds.
             except (requests.ConnectionError, requests.Timeout):
-                # A server still importing Django on a busy machine may accept and not answer.
                 time.sleep(0.2)
         self.__exit__()
         raise RuntimeError(f"gunicorn did not answer within 30 s; see {self.log_path}")

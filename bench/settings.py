@@ -57,8 +57,17 @@ DATABASE_ROUTERS = ["bench.routers.SandboxRouter"]
 # Sign-up would otherwise spend ~0.3 s in PBKDF2 and hide the app's own cost in the noise.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# One process, so LocMemCache is shared by all the server's threads (the stampede needs that).
+# One process, so LocMemCache is shared by all the server's threads. The health-check rig
+# (``bench.rig``: a web server, a sandbox server and task workers, several processes) shares
+# Redis instead, as a production deployment with workers must.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if os.environ.get("BENCH_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["BENCH_CACHE_URL"],
+        }
+    }
 
 # django.tasks on Django 6, the django-tasks backport before it.
 _TASKS_MODULE = "django.tasks" if find_spec("django.tasks") else "django_tasks"
@@ -78,6 +87,12 @@ CONDUCTOR = {
     # "A cached status" for the whole settings-page run, which is longer than the default 60 s.
     "STATUS_CACHE_TTL": 3600,
 }
+# The rig's processes reach the sandbox on a server of its own, and wait for slow QuickBooks
+# longer than the default 15 s (Conductor allows 60 s).
+if os.environ.get("BENCH_API_BASE_URL"):
+    CONDUCTOR["API_BASE_URL"] = os.environ["BENCH_API_BASE_URL"]
+if os.environ.get("BENCH_HEALTH_CHECK_TIMEOUT"):
+    CONDUCTOR["HEALTH_CHECK_TIMEOUT"] = float(os.environ["BENCH_HEALTH_CHECK_TIMEOUT"])
 CONDUCTOR_SANDBOX = {"ENABLED": True}
 # Codat through its sandbox on the same server. No company at sign-up: the sign-up benchmark
 # measures Conductor's path as before; the Codat benchmarks set their companies up themselves.

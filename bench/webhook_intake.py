@@ -1,4 +1,4 @@
-"""8. Webhook intake: what Codat's webhook endpoint costs per delivery (verification against
+"""10. Webhook intake: what Codat's webhook endpoint costs per delivery (verification against
 the secret, storing the event once, queueing its processing) next to a floor view that only
 reads the body and answers 204."""
 

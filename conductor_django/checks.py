@@ -107,6 +107,17 @@ def check_settings(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
                     f"remove it for the default of {DEFAULTS[name]} minutes.",
                 )
             )
+    if not _valid_inline_wait(app_settings.INLINE_CHECK_WAIT):
+        errors.append(
+            _error(
+                15,
+                'CONDUCTOR["INLINE_CHECK_WAIT"] must be a number of seconds from 0 to '
+                f"{MAX_INLINE_CHECK_WAIT}; it is {app_settings.INLINE_CHECK_WAIT!r}.",
+                "It bounds how long a page waits for a health check when no task worker runs "
+                "them (the immediate backend): longer, and slow QuickBooks holds web workers "
+                f"again. Remove it for the default of {DEFAULTS['INLINE_CHECK_WAIT']:g} s.",
+            )
+        )
     for name in CALLABLE_SETTINGS:
         if (problem := _callable_problem(user, name)) is not None:
             errors.append(
@@ -118,6 +129,16 @@ def check_settings(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
                 )
             )
     return errors
+
+
+# The longest a page may hold a web worker waiting for a health check on the immediate backend.
+MAX_INLINE_CHECK_WAIT = 10
+
+
+def _valid_inline_wait(value: object) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return 0 <= value <= MAX_INLINE_CHECK_WAIT
 
 
 def _callable_problem(user: dict[str, Any], name: str) -> str | None:

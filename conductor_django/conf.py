@@ -39,6 +39,9 @@ DEFAULTS: dict[str, Any] = {
     "EMAIL_GETTER": None,
     **OWNER_DEFAULTS,
     "STATUS_CACHE_TTL": 60,
+    # With no task worker (the immediate backend), how long a page waits for a health check
+    # before it shows "checking" and lets the check finish on a thread of its own.
+    "INLINE_CHECK_WAIT": 1.0,
     "CACHE_ALIAS": "default",
 }
 

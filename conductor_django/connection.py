@@ -4,17 +4,22 @@ Every path that learns something (settings view, callback, API, admin, commands,
 through ``check`` and ``issue_auth_session`` so the recorded state and the signals stay in step.
 """
 
+from __future__ import annotations
+
 import logging
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
-from django.core.cache import caches
+from django.core.cache import BaseCache, caches
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from . import missing, signals
 from .client import (
+    AuthSession,
     ConductorError,
     ConnectionNotSetUpError,
     IntegrationConnectionError,
@@ -23,7 +28,7 @@ from .client import (
 )
 from .clients import get_client
 from .conf import app_settings
-from .models import AuthSessionRecord, ConnectionStatus
+from .models import AuthSessionRecord, ConductorEndUserMixin, ConnectionStatus
 from .owners import owner_reference
 from .provisioning import ensure_end_user
 
@@ -43,44 +48,55 @@ CACHED_FIELDS = (
 )
 
 
-def _cache():
+def cache() -> BaseCache:
+    """The cache of statuses and of the single-flight markers (``CONDUCTOR["CACHE_ALIAS"]``)."""
     return caches[app_settings.CACHE_ALIAS]
 
 
-def _cache_key(end_user_id):
+def cache_key(end_user_id: str) -> str:
+    """The prefix of every cache key about ``end_user_id``'s connection."""
     return f"conductor_django:status:{end_user_id}"
 
 
-def _remember(status):
+def lock_seconds() -> int:
+    """Long enough for the slowest health check to finish; short enough that a crashed holder of
+    a lock is brief."""
+    return int(app_settings.CONNECT_TIMEOUT + app_settings.HEALTH_CHECK_TIMEOUT) + 5
+
+
+def _remember(status: ConnectionStatus) -> None:
     ttl = int(app_settings.STATUS_CACHE_TTL)
     if ttl > 0:
         values = {name: getattr(status, name) for name in CACHED_FIELDS}
-        _cache().set(_cache_key(status.end_user_id), values, ttl)
+        cache().set(cache_key(status.end_user_id), values, ttl)
 
 
-def forget(end_user_id):
+def forget(end_user_id: str) -> None:
     """Drop the cached status, so the next look runs a fresh health check."""
-    _cache().delete(_cache_key(end_user_id))
+    cache().delete(cache_key(end_user_id))
 
 
-def _cached(end_user_id, newer_than):
-    values = _cache().get(_cache_key(end_user_id))
+def cached(end_user_id: str, newer_than: datetime) -> ConnectionStatus | None:
+    """The cached status of a check that ended at ``newer_than`` or later; no database read."""
+    values = cache().get(cache_key(end_user_id))
     if values and values["checked_at"] and values["checked_at"] >= newer_than:
         return ConnectionStatus(**values)
     return None
 
 
-def recorded_status(owner):
+def recorded_status(owner: ConductorEndUserMixin) -> ConnectionStatus | None:
     """The last recorded status, without a network call; None when never checked."""
     if not owner.conductor_end_user_id:
         return None
     return ConnectionStatus.objects.filter(end_user_id=owner.conductor_end_user_id).first()
 
 
-def record(owner, end_user_id, status, error=None):
+def record(
+    owner: Model, end_user_id: str, status: str, error: ConductorError | None = None
+) -> ConnectionStatus:
     """Store a check's outcome and tell the host app what changed."""
     now = timezone.now()
-    values = {
+    values: dict[str, Any] = {
         "status": status,
         "checked_at": now,
         "error_code": (error and error.code) or "",
@@ -122,7 +138,7 @@ def record(owner, end_user_id, status, error=None):
     return current
 
 
-def check(owner, *, max_age=0):
+def check(owner: Model, *, max_age: float = 0) -> ConnectionStatus:
     """The owner's connection status, from a health check no older than ``max_age`` seconds.
 
     With ``max_age=0`` (the default) a fresh check always runs. Concurrent checks of one
@@ -143,36 +159,37 @@ def check(owner, *, max_age=0):
     return _check(owner, end_user_id, 0)
 
 
-def _check(owner, end_user_id, max_age):
+def _check(owner: Model, end_user_id: str, max_age: float) -> ConnectionStatus:
     asked_at = timezone.now()
-    if max_age and (cached := _cached(end_user_id, asked_at - timedelta(seconds=max_age))):
-        return cached
-    lock = _cache_key(end_user_id) + ":checking"
-    # Long enough for the slowest check to finish; short enough that a crashed holder is brief.
-    lock_seconds = int(app_settings.CONNECT_TIMEOUT + app_settings.HEALTH_CHECK_TIMEOUT) + 5
-    if not _cache().add(lock, 1, lock_seconds):
-        return _wait_for_check(end_user_id, lock, asked_at, lock_seconds)
+    if max_age and (found := cached(end_user_id, asked_at - timedelta(seconds=max_age))):
+        return found
+    lock = cache_key(end_user_id) + ":checking"
+    limit = lock_seconds()
+    if not cache().add(lock, 1, limit):
+        return _wait_for_check(end_user_id, lock, asked_at, limit)
     try:
-        return _health_check(owner, end_user_id)
+        return record(owner, end_user_id, *health_check(end_user_id))
     finally:
-        _cache().delete(lock)
+        cache().delete(lock)
 
 
 class CheckFailedElsewhere(ConductorError):
     """A concurrent health check of the same connection, which this caller waited for, failed."""
 
     @property
-    def is_transient(self):
+    def is_transient(self) -> bool:
         return True
 
 
-def _wait_for_check(end_user_id, lock, asked_at, limit):
+def _wait_for_check(
+    end_user_id: str, lock: str, asked_at: datetime, limit: float
+) -> ConnectionStatus:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         time.sleep(0.05)
-        if result := _cached(end_user_id, asked_at):
+        if result := cached(end_user_id, asked_at):
             return result
-        if _cache().get(lock) is None:
+        if cache().get(lock) is None:
             break
     # The check we waited for failed: the last known status, if there is one, rather than each
     # waiter asking Conductor in turn.
@@ -184,18 +201,20 @@ def _wait_for_check(end_user_id, lock, asked_at, limit):
     return recorded
 
 
-def _health_check(owner, end_user_id):
+def health_check(end_user_id: str) -> tuple[str, ConductorError | None]:
+    """Ask Conductor, without recording anything: the status its answer means, and the error
+    that said so. Touches no database, so it may run on any thread; ``record`` stores it."""
     try:
         get_client().health_check(end_user_id)
     except ConnectionNotSetUpError as exc:
-        return record(owner, end_user_id, Status.NOT_SET_UP, exc)
+        return Status.NOT_SET_UP, exc
     except (IntegrationConnectionError, IntegrationError) as exc:
-        return record(owner, end_user_id, Status.ERROR, exc)
+        return Status.ERROR, exc
     # Anything else says nothing about the connection: raised for the caller to log and show.
-    return record(owner, end_user_id, Status.CONNECTED)
+    return Status.CONNECTED, None
 
 
-def replace_missing(owner, end_user_id, error):
+def replace_missing(owner: Model, end_user_id: str, error: NotFoundError) -> str:
     """Give ``owner`` another end-user in place of ``end_user_id``, for which Conductor answered
     ``error`` (``RESOURCE_MISSING``); return the new id. Exactly once across concurrent callers:
     see ``conductor_django.missing``. Raises ``missing.MissingNotConfirmed`` (an outage) when
@@ -220,17 +239,23 @@ class IssuedLink:
     record: AuthSessionRecord
     auth_flow_url: str
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<IssuedLink {self.record.auth_session_id}>"
 
 
 def issue_auth_session(
-    owner, *, reason, issued_by=None, redirect_url=None, expiry_minutes=None, sent_to=""
-):
+    owner: Model,
+    *,
+    reason: str,
+    issued_by: Any = None,
+    redirect_url: str | None = None,
+    expiry_minutes: int | None = None,
+    sent_to: str = "",
+) -> IssuedLink:
     end_user_id = ensure_end_user(owner)
     expiry_minutes = expiry_minutes or app_settings.link_expiry("LINK_EXPIRY_MINUTES")
 
-    def create(end_user_id):
+    def create(end_user_id: str) -> AuthSession:
         return get_client().create_auth_session(
             publishable_key=app_settings.require("PUBLISHABLE_KEY"),
             end_user_id=end_user_id,
@@ -251,19 +276,19 @@ def issue_auth_session(
         reason=reason,
         sent_to=sent_to,
         redirect_url=_without_query(redirect_url or ""),
-        created_at=session.created_at or timezone.now(),
+        created_at=session.created_at,
         expires_at=session.expires_at,
     )
     signals.auth_session_created.send(sender=owner.__class__, owner=owner, record=record_)
     return IssuedLink(record_, session.auth_flow_url)
 
 
-def _without_query(url):
+def _without_query(url: str) -> str:
     # The redirect carries our one-time state in its query string; keep only where it pointed.
     return url.split("?", 1)[0]
 
 
-def disconnect(owner):
+def disconnect(owner: ConductorEndUserMixin) -> bool:
     """Delete the owner's Conductor end-user (and so its connections) and forget its id.
 
     A new end-user is created the next time the owner connects. Returns False when the owner
@@ -285,7 +310,7 @@ def disconnect(owner):
     return True
 
 
-def _mark_disconnected(owner, end_user_id):
+def _mark_disconnected(owner: Model, end_user_id: str) -> None:
     """Record that the connection of ``end_user_id`` is gone, and tell the host."""
     old = ConnectionStatus.objects.filter(end_user_id=end_user_id).first()
     ConnectionStatus.objects.filter(end_user_id=end_user_id).update(

@@ -11,13 +11,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.apps import apps
+
 from .conf import app_settings
 from .core import tasks as core
 from .core.tasks import Enqueueable
 from .core.tasks_compat import task
 from .provisioning import PROVISIONER, ensure_end_user
 
-__all__ = ["RECOVERY", "enqueue", "provision_end_user"]
+__all__ = ["RECOVERY", "check_connection", "enqueue", "provision_end_user"]
 
 logger = logging.getLogger("conductor_django.tasks")
 
@@ -47,3 +49,16 @@ PROVISIONING = core.ProvisioningTask(
 def provision_end_user(model_label: str, pk: Any, attempt: int = 1) -> str | None:
     """Create the Conductor end-user of one owner row, unless it has one already."""
     return PROVISIONING.run(provision_end_user, model_label, pk, attempt)
+
+
+@task()
+def check_connection(model_label: str, pk: Any) -> str | None:
+    """Run the QuickBooks Desktop health check of one owner row and record its answer (or, for
+    its page, its failure); the state the page now shows, or None when the row is gone."""
+    from .checking import run_check
+
+    model = apps.get_model(model_label)
+    owner = model._default_manager.filter(pk=pk).first()
+    if owner is None:
+        return None
+    return run_check(owner)

@@ -1,19 +1,31 @@
-"""The QuickBooks Desktop settings page and the return from Conductor's hosted flow.
+"""The QuickBooks Desktop settings page, the status it polls, and the return from Conductor's
+hosted flow.
+
+None of them waits on Conductor for its first byte: they answer from the recorded status, or
+ask for a health check off the request thread (``checking``) and show "checking" until it
+answers. On the immediate task backend (no worker) they wait for it at most
+``CONDUCTOR["INLINE_CHECK_WAIT"]`` seconds first.
 
 No Conductor failure becomes a 500 here: an answer about the connection is shown with Conductor's
-user-facing message; anything else (outage, timeout, garbage) gets a neutral page, and an owner
-whose end-user is being created (or whose create may still complete at Conductor) a neutral
+user-facing message; anything else (outage, timeout, garbage, a check that never finished) gets
+a neutral page with a way to try again, and an owner whose end-user is being created a neutral
 "setting up" page. Each failure is logged once, at WARNING, naming the owner.
 """
 
+from __future__ import annotations
+
 import logging
+import math
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any, TypedDict
 from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
@@ -23,20 +35,27 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from . import connection, state
+from . import checking, connection, state
+from .checking import Look
 from .client import ConductorError
+from .client.resources import format_timestamp
 from .conf import app_settings
 from .logs import describe, owner_label
-from .models import AuthSessionRecord, ConnectionStatus
+from .models import AuthSessionRecord, ConductorEndUserMixin, ConnectionStatus
 from .owners import can_manage, resolve_owner
 from .provisioning import ProvisioningInProgress, failure_summary, next_attempt_at
 
 logger = logging.getLogger("conductor_django.views")
 Status = ConnectionStatus.Status
+#: In the session from the return of a hosted flow until the page has shown its outcome: a
+#: connection still not set up then is a flow the user did not finish, offered again rather
+#: than looped into.
 UNFINISHED_FLOW_KEY = "conductor_django_unfinished_flow"
+#: Seconds between the reloads of a "checking" page without JavaScript.
+NO_SCRIPT_REFRESH = 3
 
 
-def safe_next(request, url):
+def safe_next(request: HttpRequest, url: object) -> str | None:
     """``url`` if it stays on this site (the open-redirect check), else None."""
     if (
         isinstance(url, str)
@@ -49,33 +68,92 @@ def safe_next(request, url):
     return None
 
 
-def _owner_or_404(request):
-    owner = resolve_owner(request)
+def _owner_or_404(request: HttpRequest) -> ConductorEndUserMixin:
+    owner: ConductorEndUserMixin | None = resolve_owner(request)
     if owner is None:
         raise Http404(_("There is no account to connect to QuickBooks Desktop."))
     return owner
 
 
-def _render(request, owner, outcome, status=None, message="", unfinished=False):
-    checked_at = status.checked_at if status else None
-    context = {
-        "outcome": outcome,
-        "status": status,
-        "message": message,
+def _since(request: HttpRequest) -> float | None:
+    """The moment the check this page follows was asked (``?since=``), if it is one."""
+    try:
+        since = float(request.GET.get("since", ""))
+    except ValueError:
+        return None
+    return since if math.isfinite(since) and since > 0 else None
+
+
+def _page_url(since: float | None, next_url: str | None) -> str:
+    query = {"since": f"{since:.6f}"} if since is not None else {}
+    if next_url:
+        query["next"] = next_url
+    path = reverse("conductor_django:settings")
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def _render(
+    request: HttpRequest,
+    owner: ConductorEndUserMixin,
+    look: Look,
+    *,
+    next_url: str | None = None,
+    unfinished: bool = False,
+    last_known: ConnectionStatus | None = None,
+) -> HttpResponse:
+    checked_at = look.status.checked_at if look.status else None
+    manager = can_manage(request, owner)
+    token = _status_token(owner.conductor_end_user_id, look.since, manager and not unfinished)
+    context: dict[str, Any] = {
+        "outcome": look.state,
+        "status": look.status,
+        "message": look.message,
+        "last_known": last_known,
         "owner": owner,
-        "can_manage": can_manage(request, owner),
-        "just_checked": bool(checked_at) and timezone.now() - checked_at < timedelta(minutes=1),
-        "connect_url": request.path,
-        "retry_url": f"{request.path}?refresh=1",
+        "can_manage": manager,
+        "just_checked": checked_at is not None
+        and timezone.now() - checked_at < timedelta(minutes=1),
+        "connect_url": _page_url(None, next_url),
+        "retry_url": f"{request.path}?{urlencode({'refresh': '1', **_next(next_url)})}",
+        "page_url": _page_url(look.since, next_url),
+        "status_url": f"{reverse('conductor_django:status')}?{urlencode({'t': token})}",
+        "next_url": next_url,
         "unfinished": unfinished,
+        "refresh_seconds": NO_SCRIPT_REFRESH,
     }
     return render(request, "conductor_django/settings.html", context)
 
 
-def _render_failure(request, owner, exc):
-    """Conductor's own words where it said something about this account; a neutral page for
-    outages (whose message is Conductor's masked generic text) and for no answer at all; the
-    "setting up" page while a create that may still complete at Conductor holds new ones off."""
+def _next(next_url: str | None) -> dict[str, str]:
+    return {"next": next_url} if next_url else {}
+
+
+STATUS_SALT = "conductor_django.status"
+
+
+def _status_token(end_user_id: str | None, since: float, connect: bool) -> str:
+    """What the status endpoint needs, signed: whose check, asked when, and whether its page
+    goes on into the hosted flow when it says "not set up" (a manager, not straight back from
+    a flow left unfinished). So a poll reads neither the session nor the user: it is a few
+    cache reads."""
+    return signing.dumps([end_user_id, since, connect], salt=STATUS_SALT)
+
+
+def _after_response(response: HttpResponse, work: list[Callable[[], None]]) -> HttpResponse:
+    # Django closes a response once the server has sent it (WSGI and ASGI alike), calling its
+    # resource closers: work left for then does not delay the first byte. The list is Django's
+    # own (since 3.0; the stubs do not declare it), so getattr.
+    getattr(response, "_resource_closers").extend(work)  # noqa: B009
+    return response
+
+
+def _render_failure(
+    request: HttpRequest, owner: ConductorEndUserMixin, exc: ConductorError
+) -> HttpResponse:
+    """A call the page itself made failed (creating the owner's end-user, or an auth session):
+    the "setting up" page while a create that may still complete at Conductor holds new ones
+    off, else Conductor's own words about the account, else a neutral page."""
+    held = None
     if not owner.conductor_end_user_id:
         held = next_attempt_at(owner)
         logger.warning(
@@ -83,20 +161,23 @@ def _render_failure(request, owner, exc):
             failure_summary(owner, exc),
             "that it is being set up" if held else "that QuickBooks cannot be reached",
         )
-        if held:
-            return _render(request, owner, "setting_up")
     else:
         logger.warning(
             "Conductor failed a call from the QuickBooks settings page of %s: %s.",
             owner_label(owner),
             describe(exc),
         )
+    now = timezone.now().timestamp()
+    if held:
+        return _render(request, owner, Look("setting_up", now))
     if not exc.is_outage and exc.user_facing_message:
-        return _render(request, owner, "error", message=exc.user_facing_message)
-    return _render(request, owner, "unavailable")
+        return _render(request, owner, Look("error", now, message=exc.user_facing_message))
+    return _render(request, owner, Look("unavailable", now))
 
 
-def start_auth_flow(request, owner, next_url):
+def start_auth_flow(
+    request: HttpRequest, owner: ConductorEndUserMixin, next_url: str | None
+) -> HttpResponseRedirect:
     expiry = app_settings.link_expiry("LINK_EXPIRY_MINUTES")
     token = state.issue(request, owner, next_url, expiry)
     callback = request.build_absolute_uri(reverse("conductor_django:callback"))
@@ -110,28 +191,96 @@ def start_auth_flow(request, owner, next_url):
     return HttpResponseRedirect(link.auth_flow_url)
 
 
+def _current(owner: ConductorEndUserMixin, max_age: float) -> Look | None:
+    """The cached status when it is at most ``max_age`` seconds old; no database read."""
+    end_user_id = owner.conductor_end_user_id
+    if not max_age or not end_user_id:
+        return None
+    newer_than = timezone.now() - timedelta(seconds=max_age)
+    found = connection.cached(end_user_id, newer_than)
+    if found is None or found.checked_at is None:
+        return None
+    return Look(
+        checking.outcome(found), found.checked_at.timestamp(), found, found.user_facing_message
+    )
+
+
 @never_cache
 @login_required
 @require_safe
-def connection_settings(request):
+def connection_settings(request: HttpRequest) -> HttpResponse:
     owner = _owner_or_404(request)
     next_url = safe_next(request, request.GET.get("next"))
-    max_age = 0 if request.GET.get("refresh") else app_settings.STATUS_CACHE_TTL
-    # Straight back from a flow the user did not finish: offer it again rather than loop into it.
-    unfinished = request.session.pop(UNFINISHED_FLOW_KEY, False)
-    try:
-        status = connection.check(owner, max_age=max_age)
-        if status.status == Status.NOT_SET_UP and can_manage(request, owner) and not unfinished:
+    since = _since(request)
+    look = None
+    if since is None and not request.GET.get("refresh"):
+        look = _current(owner, float(app_settings.STATUS_CACHE_TTL))
+    later: list[Callable[[], None]] = []
+    fresh = True
+    if look is None:
+        try:
+            if since is None:
+                since = checking.request_check(owner, defer=later)
+                # Only a check run inline can have answered already: a queued one has not.
+                fresh = checking.is_inline()
+            look = (
+                checking.look(owner.conductor_end_user_id, since)
+                if fresh
+                else Look("checking", since)
+            )
+        except ProvisioningInProgress as exc:
+            logger.info("%s The settings page shows that it is being set up.", exc)
+            return _render(request, owner, Look("setting_up", timezone.now().timestamp()))
+        except ConductorError as exc:
+            return _render_failure(request, owner, exc)
+    if not look.final:
+        last_known = connection.recorded_status(owner)
+        unfinished = bool(request.session.get(UNFINISHED_FLOW_KEY, False))
+        response = _render(
+            request, owner, look, next_url=next_url, unfinished=unfinished, last_known=last_known
+        )
+        return _after_response(response, later)
+    # Shown once: straight back from a flow the user did not finish, offer it again.
+    unfinished = bool(request.session.pop(UNFINISHED_FLOW_KEY, False))
+    if look.state == "not_set_up" and can_manage(request, owner) and not unfinished:
+        try:
             return start_auth_flow(request, owner, next_url)
-    except ProvisioningInProgress as exc:
-        logger.info("%s The settings page shows that it is being set up.", exc)
-        return _render(request, owner, "setting_up")
-    except ConductorError as exc:
-        return _render_failure(request, owner, exc)
-    outcome = {Status.CONNECTED: "connected", Status.NOT_SET_UP: "not_set_up"}.get(
-        status.status, "error"
-    )
-    return _render(request, owner, outcome, status, status.user_facing_message, unfinished)
+        except ConductorError as exc:
+            return _render_failure(request, owner, exc)
+    return _render(request, owner, look, next_url=next_url, unfinished=unfinished)
+
+
+class StatusBody(TypedDict):
+    """What the settings page's script polls."""
+
+    state: checking.State
+    final: bool
+    #: The script should navigate to the page (which starts the hosted flow) rather than show.
+    connect: bool
+    checkedAt: str | None
+
+
+@never_cache
+@require_safe
+def status(request: HttpRequest) -> JsonResponse:
+    """The state of the check a page follows, from the cache: never a call to Conductor, and
+    no read of the database, the session or the user while the check runs. The page's signed
+    token (``?t=``) says whose check and since when; it is good for a day."""
+    try:
+        end_user_id, since, may_connect = signing.loads(
+            request.GET.get("t", ""), salt=STATUS_SALT, max_age=timedelta(days=1)
+        )
+    except (signing.BadSignature, ValueError, TypeError):
+        raise Http404(_("This status link is not valid.")) from None
+    look = checking.look(end_user_id, float(since))
+    checked_at = look.status.checked_at if look.status else None
+    body: StatusBody = {
+        "state": look.state,
+        "final": look.final,
+        "connect": bool(may_connect) and look.state == "not_set_up",
+        "checkedAt": format_timestamp(checked_at) if checked_at else None,
+    }
+    return JsonResponse(body)
 
 
 # Lazy: built at import, shown in the language of each request.
@@ -146,7 +295,7 @@ CALLBACK_ERRORS = {
 @never_cache
 @login_required
 @require_safe
-def callback(request):
+def callback(request: HttpRequest) -> HttpResponse:
     owner = _owner_or_404(request)
     try:
         next_url = state.consume(request, request.GET.get("state"), owner)
@@ -158,46 +307,56 @@ def callback(request):
     )
     # The settings page states the outcome itself: a flash there would say it twice. Any other
     # destination (SUCCESS_URL, a `next`) learns it from the flash.
-    flash = urlsplit(destination).path != reverse("conductor_django:settings")
+    to_settings = urlsplit(destination).path == reverse("conductor_django:settings")
+    later: list[Callable[[], None]] = []
     try:
-        status = connection.check(owner)
+        look = checking.look(
+            owner.conductor_end_user_id, checking.request_check(owner, defer=later)
+        )
     except ProvisioningInProgress as exc:
         logger.info("%s Could not confirm the connection after the auth flow.", exc)
-        if flash:
-            messages.warning(
-                request, _("We could not confirm your QuickBooks Desktop connection yet.")
-            )
-        return HttpResponseRedirect(destination)
+        return _unconfirmed(request, destination, to_settings)
     except ConductorError as exc:
         logger.warning(
             "Could not confirm the QuickBooks connection of %s after the auth flow: %s.",
             owner_label(owner),
             describe(exc),
         )
-        if flash:
-            messages.warning(
-                request, _("We could not confirm your QuickBooks Desktop connection yet.")
-            )
-        return HttpResponseRedirect(destination)
-    if status.status == Status.NOT_SET_UP:
+        return _unconfirmed(request, destination, to_settings)
+    if look.state in ("not_set_up", "checking"):
         request.session[UNFINISHED_FLOW_KEY] = True
-    if flash:
-        if status.status == Status.CONNECTED:
-            messages.success(request, _("QuickBooks Desktop is connected."))
-        elif status.status == Status.NOT_SET_UP:
-            messages.warning(
-                request, _("QuickBooks Desktop was not connected: setup was not finished.")
-            )
-        else:
-            messages.error(
-                request, _("There is a problem with your QuickBooks Desktop connection.")
-            )
+    if not look.final:
+        # Not known yet: the settings page follows the check and shows its answer, then offers
+        # the way on to where the flow was going.
+        redirect = HttpResponseRedirect(_page_url(look.since, None if to_settings else destination))
+        return _after_response(redirect, later)
+    if not to_settings:
+        _flash(request, look)
     return HttpResponseRedirect(destination)
+
+
+def _unconfirmed(request: HttpRequest, destination: str, to_settings: bool) -> HttpResponse:
+    if not to_settings:
+        messages.warning(request, _("We could not confirm your QuickBooks Desktop connection yet."))
+    return HttpResponseRedirect(destination)
+
+
+def _flash(request: HttpRequest, look: Look) -> None:
+    if look.state == "connected":
+        messages.success(request, _("QuickBooks Desktop is connected."))
+    elif look.state == "not_set_up":
+        messages.warning(
+            request, _("QuickBooks Desktop was not connected: setup was not finished.")
+        )
+    elif look.state == "error":
+        messages.error(request, _("There is a problem with your QuickBooks Desktop connection."))
+    else:
+        messages.warning(request, _("We could not confirm your QuickBooks Desktop connection yet."))
 
 
 @login_required
 @require_POST
-def disconnect(request):
+def disconnect(request: HttpRequest) -> HttpResponse:
     owner = _owner_or_404(request)
     if not can_manage(request, owner):
         raise PermissionDenied

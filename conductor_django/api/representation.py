@@ -21,6 +21,7 @@ class StatusBody(TypedDict):
     checkedAt: str | None
     firstConnectedAt: str | None
     canManage: bool
+    checking: bool
 
 
 class AuthSessionBody(TypedDict):
@@ -38,9 +39,14 @@ class DisconnectedBody(TypedDict):
 
 
 def status_body(
-    owner: ConductorEndUserMixin, record: ConnectionStatus | None, *, can_manage: bool
+    owner: ConductorEndUserMixin,
+    record: ConnectionStatus | None,
+    *,
+    can_manage: bool,
+    checking: bool = False,
 ) -> StatusBody:
-    """The connection as last recorded. An owner without an end-user has no connection at all."""
+    """The connection as last recorded, and whether a health check of it is running. An owner
+    without an end-user has no connection at all."""
     if record is None:
         return {
             "status": "unknown" if owner.conductor_end_user_id else "not_set_up",
@@ -51,6 +57,7 @@ def status_body(
             "checkedAt": None,
             "firstConnectedAt": None,
             "canManage": can_manage,
+            "checking": checking,
         }
     return {
         # The column's choices are Status's values.
@@ -62,6 +69,7 @@ def status_body(
         "checkedAt": format_timestamp(record.checked_at),
         "firstConnectedAt": format_timestamp(record.first_connected_at),
         "canManage": can_manage,
+        "checking": checking,
     }
 
 

@@ -80,6 +80,7 @@ SCHEMAS: JSONObject = {
             "checkedAt",
             "firstConnectedAt",
             "canManage",
+            "checking",
         ],
         "properties": {
             "status": {
@@ -110,6 +111,11 @@ SCHEMAS: JSONObject = {
             "canManage": {
                 "type": "boolean",
                 "description": "Whether this user may start the auth flow or disconnect.",
+            },
+            "checking": {
+                "type": "boolean",
+                "description": "Whether a health check of this connection is running: its "
+                "answer is not in this body yet.",
             },
         },
     },
@@ -214,6 +220,22 @@ def _status_ok(description: str) -> JSONObject:
     return {"200": _json(_ref("ConnectionStatus"), description)}
 
 
+ACCEPTED: JSONObject = {
+    "202": _json(
+        _ref("ConnectionStatus"),
+        "The check is asked (or already running: one per account at a time). The body is the "
+        "status as known now; follow Location (GET status/?since=...) for the answer. While "
+        "checking is true, Retry-After says how many seconds to wait before asking.",
+        {
+            "Location": {
+                "schema": {"type": "string", "format": "uri"},
+                "description": "Where to follow this check.",
+            },
+        },
+    )
+}
+
+
 DISCONNECT: JSONObject = {
     "summary": "Disconnect QuickBooks Desktop",
     "description": "Deletes the account's Conductor end-user and with it the connection; a new "
@@ -230,29 +252,43 @@ PATHS: JSONObject = {
             "operationId": "getConnectionStatus",
             "summary": "Connection status",
             "description": "The status recorded by the last health check, without calling "
-            "Conductor; refresh=1 runs a health check first.",
+            "Conductor and without waiting for one. since follows the check asked then (the "
+            "Location of a 202): 200 with checking true (and Retry-After) while it runs, then "
+            "200 with its "
+            "answer, or the error that kept it from answering (503 CONDUCTOR_UNAVAILABLE also "
+            "when it never finished). refresh=1 asks for a check, as POST health-check/ does.",
             "parameters": [
                 {
                     "name": "refresh",
                     "in": "query",
                     "required": False,
                     "schema": {"type": "string", "enum": ["1", "true", "yes"]},
-                }
+                },
+                {
+                    "name": "since",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string"},
+                    "description": "The moment a check was asked, as the Location of its 202 "
+                    "gives it (Unix seconds).",
+                },
             ],
             "responses": {
                 **_status_ok("The connection status."),
-                **COMMON_ERRORS,
+                **ACCEPTED,
+                **_errors(400, 401, 403, 404, *ANY_ROUTE, 502, 503),
             },
         }
     },
     "/health-check/": {
         "post": {
             "operationId": "runHealthCheck",
-            "summary": "Run a health check",
-            "description": "Asks Conductor whether QuickBooks Desktop answers now, records the "
-            "outcome, and returns it. A connection problem is a 200 with status error.",
+            "summary": "Ask for a health check",
+            "description": "Asks Conductor, off the request, whether QuickBooks Desktop "
+            "answers; answers 202 at once with a Location to follow. The answer is recorded; a "
+            "connection problem is status error, not an HTTP error.",
             "responses": {
-                **_status_ok("The status just checked."),
+                **ACCEPTED,
                 **COMMON_ERRORS,
             },
         }
@@ -262,8 +298,8 @@ PATHS: JSONObject = {
             "operationId": "createAuthSession",
             "summary": "Start connecting QuickBooks Desktop",
             "description": "Creates a Conductor auth session. Send the browser to authFlowUrl; "
-            "when the flow ends Conductor returns it to redirectUrl, then ask for the status "
-            "with refresh=1. Needs permission to manage.",
+            "when the flow ends Conductor returns it to redirectUrl, then ask for a health "
+            "check (POST health-check/) and follow it. Needs permission to manage.",
             "requestBody": {
                 "required": False,
                 "content": {

@@ -4,24 +4,30 @@ Each request reaches only the owner its user resolves to (``CONDUCTOR["OWNER_RES
 starting the flow and disconnecting also need ``CONDUCTOR["CAN_MANAGE_CONNECTION"]``.
 """
 
+import math
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
+from django.utils.http import urlencode
 from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from .. import connection
+from .. import checking, connection
 from ..conf import app_settings
 from ..connection import IssuedLink
 from ..core.api import views as core
+from ..core.api.errors import speaks_english
 from ..models import AuthSessionRecord, ConductorEndUserMixin, ConnectionStatus
 from ..owners import can_manage
 from ..views import safe_next
 from . import codes, errors
 from .representation import DisconnectedBody, auth_session_body, status_body
 from .schema import document
+
+#: Seconds a client following a running check waits before it asks again.
+POLL_AFTER = 1
 
 
 class JSONAPIView(core.JSONAPIView):
@@ -44,28 +50,98 @@ class ConductorAPIView(core.OwnerAPIView, JSONAPIView):
         return cast(ConductorEndUserMixin, self.managed(self.owner()))
 
     def status_response(
-        self, owner: ConductorEndUserMixin, record: ConnectionStatus | None
+        self,
+        owner: ConductorEndUserMixin,
+        record: ConnectionStatus | None,
+        *,
+        checking: bool = False,
+        status_code: int = status.HTTP_200_OK,
+        headers: Mapping[str, str] | None = None,
     ) -> Response:
-        body = status_body(owner, record, can_manage=can_manage(self.request, owner))
-        return Response(body, headers={"Cache-Control": "no-store"})
+        body = status_body(
+            owner, record, can_manage=can_manage(self.request, owner), checking=checking
+        )
+        if checking:
+            headers = {"Retry-After": str(POLL_AFTER), **(headers or {})}
+        return Response(
+            body, status=status_code, headers={"Cache-Control": "no-store", **(headers or {})}
+        )
+
+    def ask(self, request: Request) -> Response:
+        """Ask for a health check and answer 202 at once, with where to follow it."""
+        owner = self.owner()
+        since = checking.request_check(owner)
+        look = checking.look(owner.conductor_end_user_id, since)
+        location = request.build_absolute_uri(f"../status/?{urlencode({'since': f'{since:.6f}'})}")
+        return self.status_response(
+            owner,
+            look.status or connection.recorded_status(owner),
+            checking=not look.final,
+            status_code=status.HTTP_202_ACCEPTED,
+            headers={"Location": location},
+        )
+
+    def follow(self, owner: ConductorEndUserMixin, look: checking.Look) -> Response:
+        """The check asked at ``look.since``: running, its answer, or why there is none."""
+        if not look.final:
+            return self.status_response(owner, connection.recorded_status(owner), checking=True)
+        if look.status is not None:
+            return self.status_response(owner, look.status)
+        if look.state == "setting_up":
+            return errors.error_response(
+                503,
+                codes.PROVISIONING_IN_PROGRESS,
+                headers={"Retry-After": str(errors.PROVISIONING_RETRY_AFTER)},
+            )
+        if look.state == "error":
+            message = look.message if speaks_english() else ""
+            return errors.error_response(
+                502,
+                look.code or codes.CONDUCTOR_ERROR.code,
+                message or codes.CONDUCTOR_ERROR.message,
+                request_id=look.request_id,
+            )
+        # Conductor unreachable, or the check never finished.
+        return errors.error_response(
+            503,
+            codes.CONDUCTOR_UNAVAILABLE,
+            request_id=look.request_id,
+            headers={"Retry-After": str(errors.RETRY_AFTER)},
+        )
 
 
 class StatusView(ConductorAPIView):
-    """GET: the recorded status (no call to Conductor); ``?refresh=1`` runs a health check."""
+    """GET: the recorded status (no call to Conductor, never a wait); ``?since=`` follows the
+    check asked then; ``?refresh=1`` asks for a check (202, as ``POST health-check/``)."""
 
     def get(self, request: Request) -> Response:
-        owner = self.owner()
         if request.query_params.get("refresh") in ("1", "true", "yes"):
-            return self.status_response(owner, connection.check(owner))
-        return self.status_response(owner, connection.recorded_status(owner))
+            return self.ask(request)
+        owner = self.owner()
+        since = request.query_params.get("since")
+        if since is not None:
+            look = checking.look(owner.conductor_end_user_id, _moment(since))
+            return self.follow(owner, look)
+        return self.status_response(
+            owner, connection.recorded_status(owner), checking=checking.in_flight(owner)
+        )
 
 
 class HealthCheckView(ConductorAPIView):
-    """POST: run the QuickBooks Desktop health check now and answer with the new status."""
+    """POST: ask for a QuickBooks Desktop health check; 202 with a Location to follow it."""
 
     def post(self, request: Request) -> Response:
-        owner = self.owner()
-        return self.status_response(owner, connection.check(owner))
+        return self.ask(request)
+
+
+def _moment(value: str) -> float:
+    try:
+        since = float(value)
+    except ValueError:
+        raise errors.APIError(codes.INVALID_REQUEST) from None
+    if not math.isfinite(since) or since <= 0:
+        raise errors.APIError(codes.INVALID_REQUEST)
+    return since
 
 
 class AuthSessionView(ConductorAPIView):

@@ -141,8 +141,10 @@ def api_french(api, settings):
 
 def test_conductor_message_in_english_and_ours_in_french(api_french, fake_conductor):
     fake_conductor.outage(401)
-    english = api_french.post(url("health-check")).json()["error"]
-    french = api_french.post(url("health-check"), headers={"Accept-Language": "fr"}).json()["error"]
+    # The check's failure is the answer of following it.
+    asked = api_french.post(url("health-check"))
+    english = api_french.get(asked["Location"]).json()["error"]
+    french = api_french.get(asked["Location"], headers={"Accept-Language": "fr"}).json()["error"]
     assert english["code"] == french["code"] == "API_KEY_INVALID"
     # Conductor writes its userFacingMessage in English: a French user gets our sentence.
     assert english["userFacingMessage"] == "An internal server error occurred. Please try again."

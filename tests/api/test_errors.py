@@ -23,9 +23,21 @@ CALLS = [
 
 
 def call(api, method, name, data):
+    """The call, and for one that asks for a health check (answered 202 at once), the answer
+    of following it: what a client of the API ends up with."""
     if method == "get":
-        return api.get(url(name), data)
-    return api.post(url(name), data, content_type="application/json")
+        response = api.get(url(name), data)
+    else:
+        response = api.post(url(name), data, content_type="application/json")
+    if name in ("status", "health-check") and response.status_code == 202:
+        assert_documented(response, f"/{name}/", method)
+        return api.get(response["Location"])
+    return response
+
+
+def path_of(name, path):
+    # A check's failure is the answer of following it, on GET status/.
+    return ("/status/", "get") if name in ("status", "health-check") else (path, "post")
 
 
 @pytest.mark.parametrize("outage", [503, 500, 429, "network", "html"])
@@ -36,7 +48,7 @@ def test_conductor_unreachable_is_a_503_with_a_neutral_message(
     fake_conductor.outage(outage)
     response = call(api, method, name, data)
     assert response.status_code == 503
-    assert_documented(response, path, method)
+    assert_documented(response, *path_of(name, path))
     error = response.json()["error"]
     assert error["code"] == "CONDUCTOR_UNAVAILABLE"
     assert error["userFacingMessage"] == (
@@ -47,13 +59,13 @@ def test_conductor_unreachable_is_a_503_with_a_neutral_message(
 
 def test_request_id_of_a_conductor_outage_is_passed_on(api, fake_conductor):
     fake_conductor.outage(503)
-    error = api.post(url("health-check")).json()["error"]
+    error = call(api, "post", "health-check", {}).json()["error"]
     assert error["requestId"].startswith("req_")
 
 
 def test_network_failure_has_no_request_id(api, fake_conductor):
     fake_conductor.outage("network")
-    assert api.post(url("health-check")).json()["error"]["requestId"] is None
+    assert call(api, "post", "health-check", {}).json()["error"]["requestId"] is None
 
 
 @pytest.mark.parametrize(("method", "name", "data", "path"), CALLS)
@@ -64,7 +76,7 @@ def test_conductor_refusing_our_key_is_a_502_with_its_code(
     fake_conductor.outage(401)
     response = call(api, method, name, data)
     assert response.status_code == 502
-    assert_documented(response, path, method)
+    assert_documented(response, *path_of(name, path))
     error = response.json()["error"]
     assert error["code"] == "API_KEY_INVALID"
     assert error["userFacingMessage"] == GENERIC_USER_MESSAGE
@@ -74,7 +86,7 @@ def test_conductor_refusing_our_key_is_a_502_with_its_code(
 def test_end_user_missing_at_conductor_is_replaced_not_an_error(api, user, fake_conductor):
     gone = user.conductor_end_user_id
     del fake_conductor.end_users[gone]
-    response = api.post(url("health-check"))
+    response = call(api, "post", "health-check", {})
     assert response.status_code == 200
     user.refresh_from_db()
     assert list(fake_conductor.end_users) == [user.conductor_end_user_id] != [gone]

@@ -122,6 +122,14 @@ CASES = [
         "connections.",
     ),
     (
+        "E015",
+        conductor(INLINE_CHECK_WAIT=30),
+        'CONDUCTOR["INLINE_CHECK_WAIT"] must be a number of seconds from 0 to 10; it is 30.',
+        "It bounds how long a page waits for a health check when no task worker runs them (the "
+        "immediate backend): longer, and slow QuickBooks holds web workers again. Remove it for "
+        "the default of 1 s.",
+    ),
+    (
         "E008",
         conductor(EMAIL_LINK_EXPIRY_MINUTES=10),
         'CONDUCTOR["EMAIL_LINK_EXPIRY_MINUTES"] must be a whole number of minutes from 15 to '

@@ -1,5 +1,6 @@
 """The steps of the QuickBooks journey that several tests walk, for the ``requests`` visitor."""
 
+import time
 from urllib.parse import urljoin
 
 from conductor_django.sandbox import control
@@ -36,3 +37,19 @@ def walk_flow(visitor, response, outcome):
     authorize = visitor.page(visitor.get(password.attr("continue", "href")))
     assert "Allow access in QuickBooks" in authorize.text
     return visitor.submit(authorize.form(containing=f"outcome-{outcome}"))
+
+
+def settle(visitor, response, timeout=30):
+    """Follow a "checking" settings page as a browser without JavaScript does (its refresh
+    reloads the page it names, after the seconds it says) until it shows an answer; returns the
+    final response, which may be the redirect into the hosted flow."""
+    deadline = time.monotonic() + timeout
+    while response.status_code == 200 and 'data-conductor-outcome="checking"' in response.text:
+        assert time.monotonic() < deadline, "the page never left 'checking'"
+        refresh = visitor.page(response).refresh
+        assert refresh is not None, "a checking page without its no-JS refresh"
+        seconds, url = refresh
+        # The page's own delay, shortened: what matters is where it goes, not how long it waits.
+        time.sleep(min(seconds, 0.2))
+        response = visitor.get(url)
+    return response

@@ -37,6 +37,8 @@ class Page(HTMLParser):
         self._text = []
         self._skip = 0
         self._form = None
+        #: (seconds, url) of a ``<meta http-equiv="refresh">``, wherever it is.
+        self.refresh = None
         self.feed(html)
         self.close()
         self.text = " ".join(" ".join(self._text).split())
@@ -47,6 +49,9 @@ class Page(HTMLParser):
             self.by_id[attrs["id"]] = {"tag": tag, **attrs}
         if tag == "a":
             self.links.append(attrs)
+        if tag == "meta" and attrs.get("http-equiv", "").lower() == "refresh":
+            seconds, _, url = attrs.get("content", "").partition(";url=")
+            self.refresh = (float(seconds), url)
         if tag in ("script", "style", "title"):
             self._skip += 1
         elif tag == "form":

@@ -7,7 +7,7 @@ from conductor_django.sandbox import control
 from example_project.accounts.models import User
 from tests.tasks.support import wait_for
 
-from .journey import only_end_user
+from .journey import only_end_user, settle
 
 pytestmark = pytest.mark.live
 
@@ -27,7 +27,8 @@ def connected(app, visitor):
 
 
 def assert_friendly_then_recovers(visitor):
-    response = visitor.get("/quickbooks/", refresh="1")
+    # Retries may outlast the page's inline wait: it shows "checking", then the answer.
+    response = settle(visitor, visitor.get("/quickbooks/", refresh="1"))
     assert response.status_code == 200, response.text[:500]
     page = visitor.page(response)
     assert 'data-conductor-outcome="unavailable"' in response.text
@@ -36,7 +37,7 @@ def assert_friendly_then_recovers(visitor):
     assert "Traceback" not in response.text
 
     control.clear_faults()
-    again = visitor.page(visitor.get(page.link("conductor-retry")))
+    again = visitor.page(settle(visitor, visitor.get(page.link("conductor-retry"))))
     assert "Connected" in again.text
 
 
@@ -52,7 +53,7 @@ def test_every_api_fault_ends_in_a_friendly_page(connected, visitor, kind):
 
 def test_html_502_gets_the_neutral_page(connected, visitor):
     control.set_faults(fault_rate=1, fault_kinds=["html_502"])
-    page = visitor.page(visitor.get("/quickbooks/", refresh="1"))
+    page = visitor.page(settle(visitor, visitor.get("/quickbooks/", refresh="1")))
     assert UNREACHABLE in page.text
     assert "nginx" not in page.text
 
@@ -67,7 +68,7 @@ def test_health_check_slower_than_its_timeout(connected, visitor, settings):
 def test_slow_scenario_beyond_the_timeout(connected, visitor, settings):
     settings.CONDUCTOR = {**settings.CONDUCTOR, "HEALTH_CHECK_TIMEOUT": 0.5}
     control.set_scenario(connected, "slow", delay_seconds=1.5)
-    response = visitor.get("/quickbooks/", refresh="1")
+    response = settle(visitor, visitor.get("/quickbooks/", refresh="1"))
     assert response.status_code == 200
     assert UNREACHABLE in visitor.page(response).text
 

@@ -57,7 +57,9 @@ def test_callback_rejection_in_french(client, user, fake_conductor, french):
 def test_api_errors_in_french(client, user, fake_conductor, french):
     fake_conductor.outage(503)
     client.force_login(user)
-    error = client.post(reverse("conductor_django_api:health-check")).json()["error"]
+    asked = client.post(reverse("conductor_django_api:health-check"))
+    # The check's failure is the answer of following it.
+    error = client.get(asked["Location"]).json()["error"]
     assert error["code"] == "CONDUCTOR_UNAVAILABLE"
     assert error["userFacingMessage"].startswith("Nous n’avons pas pu joindre QuickBooks")
 

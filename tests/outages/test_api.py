@@ -1,6 +1,8 @@
 """The JSON API during Conductor outages: its documented error (503 CONDUCTOR_UNAVAILABLE with
 Retry-After), or Conductor's own words for a refusal (502); never a 500."""
 
+import time
+
 import pytest
 
 from conductor_django.sandbox import control
@@ -24,6 +26,18 @@ def _documented_error(response):
     return error
 
 
+def _followed(api, asked, timeout=30):
+    """A health check asked (202): follow its Location, as a client does, until it answers."""
+    assert asked.status_code == 202, asked.content
+    deadline = time.monotonic() + timeout
+    while True:
+        response = api.get(asked["Location"])
+        if response.status_code != 200 or not response.json()["checking"]:
+            return response
+        assert time.monotonic() < deadline, "the check never answered"
+        time.sleep(0.1)
+
+
 @pytest.fixture
 def api(client, owner):
     client.force_login(owner)
@@ -34,7 +48,7 @@ def api(client, owner):
 def test_status_refresh_during_an_outage(kind, api, caplog, secrets_absent):
     fail(kind, "GET", HEALTH_CHECK)
 
-    error = _documented_error(api.get(f"{API}/status/?refresh=1"))
+    error = _documented_error(_followed(api, api.get(f"{API}/status/?refresh=1")))
 
     if kind in ANSWERED and error["requestId"]:
         assert error["requestId"] in caplog.text
@@ -44,7 +58,7 @@ def test_status_refresh_during_an_outage(kind, api, caplog, secrets_absent):
 def test_health_check_during_an_outage(kind, api, secrets_absent):
     fail(kind, "GET", HEALTH_CHECK)
 
-    _documented_error(api.post(f"{API}/health-check/"))
+    _documented_error(_followed(api, api.post(f"{API}/health-check/")))
 
 
 def test_recorded_status_needs_no_conductor(api):
