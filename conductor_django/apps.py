@@ -8,7 +8,7 @@ class ConductorDjangoConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # checks and deploy_checks register the system checks.
-        from . import checks, deploy_checks, receivers  # noqa: F401
+        # checks, owner_checks and deploy_checks register the system checks.
+        from . import checks, deploy_checks, owner_checks, receivers  # noqa: F401
 
         receivers.connect(apps.get_models())

@@ -8,22 +8,21 @@ mixin: ``conductor_django`` is installed there as the core app.
 
 No check touches the network or the database. Ids are stable: ``conductor_django.E001`` and up
 for what breaks the app, ``conductor_django.W001`` and up for what may be intended. Every hint
-names a fix that can be made. ``deploy_checks`` adds the ``check --deploy`` warnings. The table
-of every id is in docs/operations.md.
+names a fix that can be made. ``owner_checks`` holds the checks of the owner model (E006, E007,
+W005), ``deploy_checks`` the ``check --deploy`` warnings. The table of every id is in
+docs/operations.md.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from django.apps import AppConfig, apps
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Model
 from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import import_string
 
@@ -45,15 +44,15 @@ MESSAGE_MIDDLEWARE = "django.contrib.messages.middleware.MessageMiddleware"
 Messages = list[checks.CheckMessage]
 
 
-def _error(id_: int, msg: str, hint: str) -> checks.Error:
+def error(id_: int, msg: str, hint: str) -> checks.Error:
     return checks.Error(msg, hint=hint, id=f"conductor_django.E{id_:03d}")
 
 
-def _warning(id_: int, msg: str, hint: str) -> checks.Warning:
+def warning(id_: int, msg: str, hint: str) -> checks.Warning:
     return checks.Warning(msg, hint=hint, id=f"conductor_django.W{id_:03d}")
 
 
-def _settings_dict() -> dict[str, Any] | None:
+def settings_dict() -> dict[str, Any] | None:
     value = getattr(settings, "CONDUCTOR", {})
     return value if isinstance(value, dict) else None
 
@@ -76,10 +75,10 @@ def codat_only() -> bool:
 
 @checks.register(TAG)
 def check_settings(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> Messages:
-    user = _settings_dict()
+    user = settings_dict()
     if user is None:
         return [
-            _error(
+            error(
                 1,
                 "settings.CONDUCTOR must be a dict.",
                 'Make it one, e.g. CONDUCTOR = {"SECRET_KEY": ..., "PUBLISHABLE_KEY": ...}, or '
@@ -91,7 +90,7 @@ def check_settings(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
     for name in sorted(set(user) - set(DEFAULTS)):
         close = difflib.get_close_matches(name, DEFAULTS, n=1)
         hint = f"Did you mean {close[0]!r}?" if close else "Remove it; it has no effect."
-        errors.append(_warning(1, f"CONDUCTOR has no setting named {name!r}.", hint))
+        errors.append(warning(1, f"CONDUCTOR has no setting named {name!r}.", hint))
     if not codat_only():
         errors += _check_keys()
     for name in ("LINK_EXPIRY_MINUTES", "EMAIL_LINK_EXPIRY_MINUTES"):
@@ -99,7 +98,7 @@ def check_settings(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
             app_settings.link_expiry(name)
         except (ImproperlyConfigured, TypeError, ValueError):
             errors.append(
-                _error(
+                error(
                     8,
                     f'CONDUCTOR["{name}"] must be a whole number of minutes from '
                     f"{MIN_LINK_EXPIRY_MINUTES} to {MAX_LINK_EXPIRY_MINUTES}.",
@@ -109,7 +108,7 @@ def check_settings(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
             )
     if not _valid_inline_wait(app_settings.INLINE_CHECK_WAIT):
         errors.append(
-            _error(
+            error(
                 15,
                 'CONDUCTOR["INLINE_CHECK_WAIT"] must be a number of seconds from 0 to '
                 f"{MAX_INLINE_CHECK_WAIT}; it is {app_settings.INLINE_CHECK_WAIT!r}.",
@@ -121,7 +120,7 @@ def check_settings(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
     for name in CALLABLE_SETTINGS:
         if (problem := _callable_problem(user, name)) is not None:
             errors.append(
-                _error(
+                error(
                     9,
                     problem,
                     "Give the dotted path of a function that exists ('package.module.function') "
@@ -158,7 +157,7 @@ def _check_keys() -> Messages:
     errors: Messages = []
     if not secret:
         errors.append(
-            _warning(
+            warning(
                 2,
                 'CONDUCTOR["SECRET_KEY"] is not set.',
                 "Set it, or the CONDUCTOR_SECRET_KEY environment variable, to the secret key "
@@ -167,7 +166,7 @@ def _check_keys() -> Messages:
         )
     elif secret.startswith(PUBLISHABLE_PREFIX):
         errors.append(
-            _error(
+            error(
                 4,
                 'CONDUCTOR["SECRET_KEY"] holds a publishable key.',
                 f"Put the secret key (it starts with {SECRET_PREFIX!r}) in SECRET_KEY and the "
@@ -177,7 +176,7 @@ def _check_keys() -> Messages:
         )
     elif not secret.startswith(SECRET_PREFIX):
         errors.append(
-            _error(
+            error(
                 2,
                 f'CONDUCTOR["SECRET_KEY"] does not start with {SECRET_PREFIX!r}.',
                 "Set it, or the CONDUCTOR_SECRET_KEY environment variable, to the secret key "
@@ -186,7 +185,7 @@ def _check_keys() -> Messages:
         )
     if not publishable:
         errors.append(
-            _warning(
+            warning(
                 3,
                 'CONDUCTOR["PUBLISHABLE_KEY"] is not set.',
                 "Set it, or the CONDUCTOR_PUBLISHABLE_KEY environment variable, to the "
@@ -197,7 +196,7 @@ def _check_keys() -> Messages:
     elif publishable.startswith(SECRET_PREFIX):
         # The publishable key travels in auth-flow URLs, which are emailed and shown to users.
         errors.append(
-            _error(
+            error(
                 5,
                 'CONDUCTOR["PUBLISHABLE_KEY"] holds a secret key.',
                 "Put the secret key in SECRET_KEY only, and rotate it in the Conductor dashboard "
@@ -206,7 +205,7 @@ def _check_keys() -> Messages:
         )
     elif not publishable.startswith(PUBLISHABLE_PREFIX):
         errors.append(
-            _error(
+            error(
                 3,
                 f'CONDUCTOR["PUBLISHABLE_KEY"] does not start with {PUBLISHABLE_PREFIX!r}.',
                 "Set it, or the CONDUCTOR_PUBLISHABLE_KEY environment variable, to the "
@@ -214,75 +213,6 @@ def _check_keys() -> Messages:
             )
         )
     return errors
-
-
-@checks.register(TAG)
-def check_owner_model(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> Messages:
-    if _settings_dict() is None or codat_only():
-        return []
-    label = app_settings.OWNER_MODEL or settings.AUTH_USER_MODEL
-    setting = 'CONDUCTOR["OWNER_MODEL"]' if app_settings.OWNER_MODEL else "AUTH_USER_MODEL"
-    try:
-        model = apps.get_model(label)
-    except (LookupError, ValueError):
-        return [
-            _error(
-                6,
-                f"The owner model {label!r} ({setting}) is not an installed model.",
-                f"Set {setting} to 'app_label.ModelName', naming a model whose app is in "
-                "INSTALLED_APPS.",
-            )
-        ]
-    from .models import ConductorEndUserMixin
-
-    if not issubclass(model, ConductorEndUserMixin):
-        return [
-            _error(
-                7,
-                f"The owner model {model._meta.label} ({setting}) does not use "
-                "ConductorEndUserMixin.",
-                _owner_model_hint(model),
-            )
-        ]
-    return []
-
-
-MIXIN = "conductor_django.models.ConductorEndUserMixin"
-OWNER_MODEL_HINT = (
-    "set CONDUCTOR['OWNER_MODEL'] to a model of yours that has the mixin (an organization, a "
-    "team or a profile: whatever should own the QuickBooks connection)"
-)
-
-
-def _is_editable(model: type[Model]) -> bool:
-    # A model from Django or an installed package cannot take a new base class.
-    path = Path(apps.get_app_config(model._meta.app_label).path).parts
-    return not model.__module__.startswith("django.") and not (
-        {"site-packages", "dist-packages"} & set(path)
-    )
-
-
-def _owner_model_hint(model: type[Model]) -> str:
-    """A fix that can be made, for the owner model at hand."""
-    if not app_settings.OWNER_MODEL and not _is_editable(model):
-        # Django's auth.User (or a packaged user model): nobody can add a base class to it.
-        return (
-            f"{model._meta.label} cannot take the mixin. Either point AUTH_USER_MODEL at a "
-            "custom user model of yours that has it (class User(ConductorEndUserMixin, "
-            "AbstractUser) in one of your apps, then makemigrations; see Django's "
-            '"Substituting a custom User model", simplest at the start of a project), or '
-            f"{OWNER_MODEL_HINT}."
-        )
-    if not _is_editable(model):
-        return (
-            f"{model._meta.label} belongs to Django or an installed package and cannot take "
-            f"the mixin: {OWNER_MODEL_HINT}, or remove OWNER_MODEL to let the user model "
-            "(AUTH_USER_MODEL) own connections."
-        )
-    return (
-        f"Add {MIXIN} to {model._meta.object_name}'s bases and run makemigrations, or "
-        f"{OWNER_MODEL_HINT}."
-    )
 
 
 def _has_middleware(path: str) -> bool:
@@ -323,7 +253,7 @@ def check_sessions_and_messages(
     for app, middleware, app_id, middleware_id, why, where in needs:
         if not apps.is_installed(app):
             errors.append(
-                _error(
+                error(
                     app_id,
                     f"{app} is not in INSTALLED_APPS.",
                     f"Add {app!r} to INSTALLED_APPS (and run migrate): {why}.",
@@ -331,7 +261,7 @@ def check_sessions_and_messages(
             )
         if not _has_middleware(middleware):
             errors.append(
-                _error(
+                error(
                     middleware_id,
                     f"{middleware} is not in MIDDLEWARE.",
                     f"Add {middleware!r} (or a subclass) to MIDDLEWARE, {where}: {why}.",
@@ -348,7 +278,7 @@ def check_callback_url(app_configs: Sequence[AppConfig] | None = None, **kwargs:
         reverse("conductor_django:callback")
     except NoReverseMatch:
         return [
-            _warning(
+            warning(
                 4,
                 "The URL conductor_django:callback cannot be reversed.",
                 'Add path("quickbooks/", include("conductor_django.urls")) to your URLconf; '
@@ -366,34 +296,7 @@ def check_task_framework(app_configs: Sequence[AppConfig] | None = None, **kwarg
 
     if IMPORT_ERROR is None:
         return []
-    return [_error(14, f"No task framework could be imported: {IMPORT_ERROR}.", FIX)]
-
-
-@checks.register(TAG)
-def check_mixin_models(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> Messages:
-    """W005: a model with the mixin that is not the owner model: its rows get no end-user."""
-    if _settings_dict() is None:
-        return []
-    from .models import ConductorEndUserMixin
-    from .owners import is_owner_model, owner_model
-
-    try:
-        owner = owner_model()
-    except ImproperlyConfigured:
-        return []  # E006 says so
-    return [
-        checks.Warning(
-            f"{model._meta.label} uses ConductorEndUserMixin but is not the owner model "
-            f"({owner._meta.label}): its rows get no Conductor end-user.",
-            hint=f"Set CONDUCTOR['OWNER_MODEL'] = {model._meta.label!r} if its rows should own "
-            "the QuickBooks connection, or remove the mixin from it. If both models carry it on "
-            "purpose, add 'conductor_django.W005' to SILENCED_SYSTEM_CHECKS.",
-            obj=model,
-            id="conductor_django.W005",
-        )
-        for model in apps.get_models()
-        if issubclass(model, ConductorEndUserMixin) and not is_owner_model(model)
-    ]
+    return [error(14, f"No task framework could be imported: {IMPORT_ERROR}.", FIX)]
 
 
 # Conductor's own time to finish a create after our read timeout ran out: undocumented, so an
@@ -404,7 +307,7 @@ CONDUCTOR_PROCESSING_SECONDS = 30
 @checks.register(TAG)
 def check_create_grace(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> Messages:
     """W006: a grace period too short for a create we gave up on to show up at Conductor."""
-    if _settings_dict() is None:
+    if settings_dict() is None:
         return []
     grace: float | None
     floor: float | None
@@ -420,7 +323,7 @@ def check_create_grace(app_configs: Sequence[AppConfig] | None = None, **kwargs:
     if grace is not None and floor is not None and grace > floor:
         return []
     return [
-        _warning(
+        warning(
             6,
             "CONDUCTOR['CREATE_GRACE_SECONDS'] must be a number of seconds above CONNECT_TIMEOUT "
             f"+ READ_TIMEOUT + {CONDUCTOR_PROCESSING_SECONDS} (Conductor's own processing time); "

@@ -5,6 +5,7 @@ delete the safe extras on request)."""
 from __future__ import annotations
 
 import threading
+from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -116,7 +117,7 @@ class Progress:
                 self.stream.write(f"{self.verb} {self.done}/{self.total} ({percent}%)")
 
 
-class SyncCommand(OwnerCommand, Generic[R]):
+class SyncCommand(OwnerCommand, Generic[R], ABC):
     """Give every owner without one its record at the provider, then report owners with more
     than one record for their key and records whose key matches no owner (one listing), and
     with ``--delete-duplicates`` delete the safe extras. A provider's command fills in the
@@ -127,34 +128,35 @@ class SyncCommand(OwnerCommand, Generic[R]):
 
     # Hooks.
 
-    def list_records(self) -> list[R]:
-        raise NotImplementedError
+    @abstractmethod
+    def list_records(self) -> list[R]: ...
 
+    @abstractmethod
     def sync(
         self, missing: QuerySet[Any], concurrency: int, report: Any, listed: list[R]
-    ) -> Counter[str]:
-        raise NotImplementedError
+    ) -> Counter[str]: ...
 
-    def audit(self, model: type[Model], listed: Iterable[R]) -> Audit[R]:
-        raise NotImplementedError
+    @abstractmethod
+    def audit(self, model: type[Model], listed: Iterable[R]) -> Audit[R]: ...
 
+    @abstractmethod
     def delete_extras(
         self, duplicates: list[Duplicate[R]], dry_run: bool, report: Any
-    ) -> dict[Outcome, int]:
-        raise NotImplementedError
+    ) -> dict[Outcome, int]: ...
 
-    def record_id(self, record: R) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def record_id(self, record: R) -> str: ...
 
+    @abstractmethod
     def orphan(self, record: R, singular: str) -> str:
         """The report's line for a record matching no owner."""
-        raise NotImplementedError
+        ...
 
-    def describe(self, error: Any) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def describe(self, error: Any) -> str: ...
 
-    def grace_seconds(self) -> Any:
-        raise NotImplementedError
+    @abstractmethod
+    def grace_seconds(self) -> Any: ...
 
     # The command.
 

@@ -4,6 +4,7 @@ says, the provider's error shape for every exception, and the owner the request 
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from typing import ClassVar, cast
 
@@ -23,7 +24,7 @@ from .codes import ErrorCode
 from .errors import APIError
 
 
-class JSONAPIView(APIView):
+class JSONAPIView(APIView, ABC):
     """What every route of an API shares, whatever the host's ``REST_FRAMEWORK`` says: JSON
     only (so neither the browsable API's templates nor rest_framework in INSTALLED_APPS are
     needed), no versioning scheme of the host's, and the provider's error shape for every
@@ -34,9 +35,9 @@ class JSONAPIView(APIView):
     content_negotiation_class = DefaultContentNegotiation
     versioning_class = None
 
+    @abstractmethod
     def get_exception_handler(self) -> Callable[..., Response]:
         """The provider's ``errors.exception_handler``."""
-        raise NotImplementedError("A provider's API view names its exception handler.")
 
     def get_throttles(self) -> list[BaseThrottle]:
         # DRF binds DEFAULT_THROTTLE_CLASSES to APIView when it is imported; read per request,
