@@ -19,19 +19,13 @@ import requests
 
 from conductor_django.sandbox import control
 
-from .server import ROOT, Server, free_port
+from .server import ROOT, Server, free_port, redis_url
 from .users import connected_user, session_cookies
 
 HOST_THREADS = 8
 SANDBOX_THREADS = 96
 #: Longer than the slowest check measured (20 s); Conductor itself allows 60 s.
 HEALTH_CHECK_TIMEOUT = 30
-
-
-def redis_url():
-    return os.environ.get("BENCH_REDIS_URL") or os.environ.get(
-        "CONDUCTOR_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"
-    )
 
 
 class Rig:

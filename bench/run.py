@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .server import ROOT, THREADS, Server, free_port
+from .server import ROOT, THREADS, Server, free_port, redis_url
 
 BENCHMARKS = (
     "client",
@@ -137,6 +137,9 @@ def _environment(args, workdir, port):
         "BENCH_PORT": str(port),
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         "BENCH_DB": args.db,
+        # The server shares its cache with this process (which records the statuses the pages
+        # show) and with the rig's workers, as a deployment with workers must.
+        "BENCH_CACHE_URL": redis_url(),
     }
     if args.db == "postgres":
         env["BENCH_PG_NAME"] = "conductor_bench"
@@ -180,7 +183,7 @@ def _header(args, machine, argv):
         (
             "Server",
             f"gunicorn gthread, 1 worker process × {THREADS} threads, 127.0.0.1, DEBUG off, "
-            "LocMemCache",
+            "Redis cache (RedisCache, on 127.0.0.1)",
         ),
         ("Load generator", machine["wrk"] if load.generator() == "wrk" else "Python threads"),
         *((name, version) for name, version in machine["packages"].items()),

@@ -79,3 +79,10 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+
+
+def redis_url():
+    """The Redis database the benchmark's processes share as their cache."""
+    return os.environ.get("BENCH_REDIS_URL") or os.environ.get(
+        "CONDUCTOR_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"
+    )

@@ -57,9 +57,9 @@ DATABASE_ROUTERS = ["bench.routers.SandboxRouter"]
 # Sign-up would otherwise spend ~0.3 s in PBKDF2 and hide the app's own cost in the noise.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# One process, so LocMemCache is shared by all the server's threads. The health-check rig
-# (``bench.rig``: a web server, a sandbox server and task workers, several processes) shares
-# Redis instead, as a production deployment with workers must.
+# LocMemCache for a process on its own. `python -m bench` sets BENCH_CACHE_URL: its server, the
+# benchmark process that records the statuses the pages show, and the health-check rig's
+# processes (``bench.rig``) share Redis, as a production deployment with workers must.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("BENCH_CACHE_URL"):
     CACHES = {

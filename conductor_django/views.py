@@ -103,7 +103,6 @@ def _render(
 ) -> HttpResponse:
     checked_at = look.status.checked_at if look.status else None
     manager = can_manage(request, owner)
-    token = _status_token(owner.conductor_end_user_id, look.since, manager and not unfinished)
     context: dict[str, Any] = {
         "outcome": look.state,
         "status": look.status,
@@ -116,11 +115,14 @@ def _render(
         "connect_url": _page_url(None, next_url),
         "retry_url": f"{request.path}?{urlencode({'refresh': '1', **_next(next_url)})}",
         "page_url": _page_url(look.since, next_url),
-        "status_url": f"{reverse('conductor_django:status')}?{urlencode({'t': token})}",
         "next_url": next_url,
         "unfinished": unfinished,
         "refresh_seconds": NO_SCRIPT_REFRESH,
     }
+    if not look.final:
+        # Only a page still checking polls: sign what its status endpoint needs.
+        token = _status_token(owner.conductor_end_user_id, look.since, manager and not unfinished)
+        context["status_url"] = f"{reverse('conductor_django:status')}?{urlencode({'t': token})}"
     return render(request, "conductor_django/settings.html", context)
 
 
