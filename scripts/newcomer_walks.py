@@ -9,6 +9,7 @@ of each.
 import html
 import re
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -23,6 +24,15 @@ def _expect(condition: bool, what: str, response: requests.Response | None = Non
             f" ({response.status_code} {response.url}: {response.text[:300]!r})" if response else ""
         )
         raise AssertionError(what + detail)
+
+
+def _shows(page: Any, selector: str, what: str) -> None:
+    """Wait until the settings page shows ``selector``: a check that outlasts the page's inline
+    wait answers through the page's script a moment later."""
+    try:
+        page.locator(selector).first.wait_for(timeout=20_000)
+    except Exception as exc:  # Playwright's TimeoutError
+        raise AssertionError(f"{what}: {selector} never showed") from exc
 
 
 def _one(pattern: re.Pattern[str], response: requests.Response) -> str:
@@ -120,12 +130,13 @@ def browser_walk(base: str, username: str, password: str, secret_key: str, shots
         [end_user] = control(base, secret_key, "end_users")
         control(base, secret_key, "set_scenario", end_user_id=end_user["id"], scenario="not_active")
         page.goto("/quickbooks/?refresh=1")
-        _expect(page.locator(".conductor-message").count() == 1, "chromium: Conductor's message")
+        _shows(page, ".conductor-message", "chromium: Conductor's message")
         shoot("settings-error")
 
         control(base, secret_key, "set_faults", fault_rate=1, fault_kinds=["http_503"])
         page.goto("/quickbooks/?refresh=1")
-        _expect(page.locator(".conductor-status--unavailable").count() == 1, "chromium: outage")
+        # The retried 503s outlast the page's inline wait: it says "checking", then the outage.
+        _shows(page, ".conductor-status--unavailable", "chromium: outage")
         shoot("settings-unavailable")
         control(base, secret_key, "clear_faults")
 
