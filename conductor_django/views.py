@@ -29,7 +29,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -40,6 +40,7 @@ from .checking import Look
 from .client import ConductorError
 from .client.resources import format_timestamp
 from .conf import app_settings
+from .core.redirects import safe_next
 from .logs import describe, owner_label
 from .models import AuthSessionRecord, ConductorEndUserMixin, ConnectionStatus
 from .owners import can_manage, resolve_owner
@@ -53,19 +54,6 @@ Status = ConnectionStatus.Status
 UNFINISHED_FLOW_KEY = "conductor_django_unfinished_flow"
 #: Seconds between the reloads of a "checking" page without JavaScript.
 NO_SCRIPT_REFRESH = 3
-
-
-def safe_next(request: HttpRequest, url: object) -> str | None:
-    """``url`` if it stays on this site (the open-redirect check), else None."""
-    if (
-        isinstance(url, str)
-        and url
-        and url_has_allowed_host_and_scheme(
-            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    ):
-        return url
-    return None
 
 
 def _owner_or_404(request: HttpRequest) -> ConductorEndUserMixin:

@@ -19,9 +19,9 @@ from ..conf import app_settings
 from ..connection import IssuedLink
 from ..core.api import views as core
 from ..core.api.errors import speaks_english
+from ..core.redirects import safe_next
 from ..models import AuthSessionRecord, ConductorEndUserMixin, ConnectionStatus
 from ..owners import can_manage
-from ..views import safe_next
 from . import codes, errors
 from .representation import DisconnectedBody, auth_session_body, status_body
 from .schema import document

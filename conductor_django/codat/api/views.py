@@ -14,7 +14,6 @@ from typing import Any
 
 from django.db.models import Model
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -23,6 +22,7 @@ from rest_framework.response import Response
 from ...core.api import views as core
 from ...core.api.errors import APIError
 from ...core.owners import can_manage
+from ...core.redirects import safe_next
 from .. import connections, integrations, link
 from ..models import CodatLink
 from ..outcomes import ConnectionStarted, LinkStart
@@ -69,10 +69,7 @@ class CodatAPIView(core.OwnerAPIView, CodatJSONView):
             return None
         if not isinstance(url, str):
             raise APIError(codes.INVALID_REQUEST)
-        allowed = url_has_allowed_host_and_scheme(
-            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-        if not allowed:
+        if safe_next(request, url) is None:
             raise APIError(codes.INVALID_REDIRECT_URL)
         return url
 

@@ -20,9 +20,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from ...core.logs import owner_label
+from ...core.redirects import safe_next
 from .. import services
 from ..outcomes import ReturnKind, ReturnOutcome
-from .common import PICKER_PAGE, connections_url, owner_or_404, page, safe_next
+from .common import PICKER_PAGE, connections_url, owner_or_404, page
 
 logger = logging.getLogger("conductor_django.codat.views")
 

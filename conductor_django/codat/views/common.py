@@ -11,7 +11,6 @@ from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from ...core.owners import can_manage, resolve_owner
@@ -39,19 +38,6 @@ def owner_or_404(request: HttpRequest) -> Model:
         raise Http404(_("There is no account to connect accounting software to."))
     found: Model = owner
     return found
-
-
-def safe_next(request: HttpRequest, url: object) -> str | None:
-    """``url`` if it stays on this site (the open-redirect check), else None."""
-    if (
-        isinstance(url, str)
-        and url
-        and url_has_allowed_host_and_scheme(
-            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    ):
-        return url
-    return None
 
 
 def connections_url() -> str:

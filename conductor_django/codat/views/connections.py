@@ -19,12 +19,13 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from ...core.redirects import safe_next
 from .. import services
 from ..conf import codat_settings
 from ..integrations import Platform
 from ..models import CodatConnection
 from ..outcomes import CodatProblem, Problem
-from .common import PICKER_PAGE, owner_or_404, page, problem_page, safe_next
+from .common import PICKER_PAGE, owner_or_404, page, problem_page
 
 STATUS_LABELS = dict(CodatConnection.Status.choices)
 ACTIONS = ("reconnect", "disconnect", "delete")

@@ -21,10 +21,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from ...core.owners import can_manage
+from ...core.redirects import safe_next
 from .. import services
 from ..models import CodatConnection
 from ..outcomes import CodatProblem, Problem
-from .common import connections_url, not_allowed, owner_or_404, page, problem_page, safe_next
+from .common import connections_url, not_allowed, owner_or_404, page, problem_page
 
 Action = Callable[[HttpRequest, Model, CodatConnection, str | None], HttpResponse]
 

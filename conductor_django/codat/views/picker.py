@@ -16,9 +16,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from ...core.owners import can_manage
+from ...core.redirects import safe_next
 from .. import services
 from ..outcomes import CodatProblem, Problem
-from .common import not_allowed, owner_or_404, page, problem_page, safe_next
+from .common import not_allowed, owner_or_404, page, problem_page
 
 
 @never_cache
