@@ -321,13 +321,12 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     args = _parse(argv)
     began = time.monotonic()
-    from .run import _postgres_database
-    from .server import Server, free_port
+    from .server import Server, free_port, reset_postgres_database
 
     port = free_port()
     env = _environment(port)
-    _postgres_database(env["BENCH_PG_NAME"])
-    _postgres_database(env["BENCH_PG_NAME"] + "_sandbox")
+    reset_postgres_database(env["BENCH_PG_NAME"])
+    reset_postgres_database(env["BENCH_PG_NAME"] + "_sandbox")
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     import django

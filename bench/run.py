@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .server import ROOT, THREADS, Server, free_port, redis_url
+from .server import ROOT, THREADS, Server, free_port, redis_url, reset_postgres_database
 
 BENCHMARKS = (
     "client",
@@ -116,20 +116,6 @@ def parse_args(argv):
     return args
 
 
-def _postgres_database(name):
-    import psycopg
-
-    with psycopg.connect(
-        host=os.environ.get("PGHOST", "127.0.0.1"),
-        port=os.environ.get("PGPORT", "5432"),
-        user=os.environ.get("PGUSER", "postgres"),
-        dbname="postgres",
-        autocommit=True,
-    ) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def _environment(args, workdir, port):
     env = {
         **os.environ,
@@ -143,8 +129,8 @@ def _environment(args, workdir, port):
     }
     if args.db == "postgres":
         env["BENCH_PG_NAME"] = "conductor_bench"
-        _postgres_database(env["BENCH_PG_NAME"])
-        _postgres_database(env["BENCH_PG_NAME"] + "_sandbox")
+        reset_postgres_database(env["BENCH_PG_NAME"])
+        reset_postgres_database(env["BENCH_PG_NAME"] + "_sandbox")
     else:
         env["BENCH_DB_PATH"] = str(workdir / "bench.sqlite3")
     return env

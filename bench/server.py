@@ -86,3 +86,20 @@ def redis_url():
     return os.environ.get("BENCH_REDIS_URL") or os.environ.get(
         "CONDUCTOR_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"
     )
+
+
+def reset_postgres_database(name, *, create=True):
+    """Drop the PostgreSQL database ``name`` (closing its sessions), then create it anew unless
+    ``create`` is false."""
+    import psycopg
+
+    with psycopg.connect(
+        host=os.environ.get("PGHOST", "127.0.0.1"),
+        port=os.environ.get("PGPORT", "5432"),
+        user=os.environ.get("PGUSER", "postgres"),
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if create:
+            conn.execute(f'CREATE DATABASE "{name}"')

@@ -343,9 +343,9 @@ def main(argv=None):
         os.environ.setdefault("BENCH_PG_NAME", "conductor_webhook_chaos")
         sys.path.insert(0, str(ROOT))
         if args.db == "postgres":
-            from .run import _postgres_database
+            from .server import reset_postgres_database
 
-            _postgres_database(os.environ["BENCH_PG_NAME"])
+            reset_postgres_database(os.environ["BENCH_PG_NAME"])
         import django
 
         django.setup()
@@ -359,20 +359,7 @@ def main(argv=None):
                 from django.db import connections
 
                 connections.close_all()
-                _drop(os.environ["BENCH_PG_NAME"])
-
-
-def _drop(name):
-    import psycopg
-
-    with psycopg.connect(
-        host=os.environ.get("PGHOST", "127.0.0.1"),
-        port=os.environ.get("PGPORT", "5432"),
-        user=os.environ.get("PGUSER", "postgres"),
-        dbname="postgres",
-        autocommit=True,
-    ) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                reset_postgres_database(os.environ["BENCH_PG_NAME"], create=False)
 
 
 def _run(args) -> int:
