@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from conductor_django.codat.sandbox import control
 
 from . import load
+from . import pages as pages_load
 from .report import Section
-from .stats import median, ms, ratio, rounds, times
+from .stats import times
 from .users import new_user, session_cookies
 
 PAGE = "/codat/"
@@ -60,10 +61,7 @@ def run(ctx, rounds_count, seconds, clients):
         raise RuntimeError("The connections page does not show the Linked Xero with its logo.")
     calls_before = control.request_count()
 
-    results = {name: [] for name in pages}
-    for _index, order in rounds(list(pages), rounds_count):
-        for name in order:
-            results[name].append(load.run(ctx.url + pages[name], cookies, clients, seconds))
+    results = pages_load.load_rounds(ctx.url, pages, cookies, rounds_count, seconds, clients)
     calls_during = control.request_count() - calls_before
 
     client = Client()
@@ -81,38 +79,8 @@ def run(ctx, rounds_count, seconds, clients):
         f"keep-alive clients, {rounds_count} rounds of {seconds} s per page, pages alternating. "
         f"Time per request is 1 / throughput; medians over rounds.",
     )
-    floor_time = median([1 / r["rps"] for r in results["floor view"]])
-    rows = []
-    for name in pages:
-        service = median([1 / r["rps"] for r in results[name]])
-        rows.append(
-            [
-                name,
-                f"{sizes[name]:,}",
-                f"{median([r['rps'] for r in results[name]]):.0f}",
-                ms(service),
-                times(ratio(service, floor_time)),
-                ms(median([r["p50"] for r in results[name]])),
-                ms(median([r["p99"] for r in results[name]])),
-                sum(r["errors"] for r in results[name]),
-                queries[name],
-            ]
-        )
-    section.table(
-        [
-            "Page",
-            "bytes",
-            "req/s",
-            "ms per request",
-            "÷ floor",
-            "p50 ms",
-            "p99 ms",
-            "errors",
-            "SQL queries",
-        ],
-        rows,
-    )
-    page_ratio = ratio(median([1 / r["rps"] for r in results["connections page"]]), floor_time)
+    pages_load.table(section, results, sizes, queries)
+    page_ratio = pages_load.ratio_to_floor(results, "connections page")
     section.target("Codat page ≤ 1.3× the floor", times(page_ratio), page_ratio <= 1.3)
     section.target("no Codat call on a warm Codat page", f"{calls_during} calls", calls_during == 0)
     requests_served = sum(r.get("requests", 0) for r in results["connections page"])

@@ -11,8 +11,9 @@ from conductor_django.connection import check
 from conductor_django.sandbox import control
 
 from . import load
+from . import pages as pages_load
 from .report import Section
-from .stats import median, ms, ratio, rounds, times
+from .stats import times
 from .users import connected_user, session_cookies
 
 HEALTH_CHECK = "/quickbooks-desktop/health-check"
@@ -46,10 +47,7 @@ def run(ctx, rounds_count, seconds, clients):
         raise RuntimeError("The settings page does not show the user as connected.")
     checks_before = control.request_count("GET", HEALTH_CHECK, end_user_id)
 
-    results = {name: [] for name in pages}
-    for _index, order in rounds(list(pages), rounds_count):
-        for name in order:
-            results[name].append(load.run(ctx.url + pages[name], cookies, clients, seconds))
+    results = pages_load.load_rounds(ctx.url, pages, cookies, rounds_count, seconds, clients)
     checks_during = control.request_count("GET", HEALTH_CHECK, end_user_id) - checks_before
 
     client = Client()
@@ -71,36 +69,8 @@ def run(ctx, rounds_count, seconds, clients):
         f"core's worth of Python); latency percentiles are per round, medians over rounds. "
         f"Queries are counted in-process with `CaptureQueriesContext` on a warm request.",
     )
-    floor_time = median([1 / r["rps"] for r in results["floor view"]])
-    rows = []
-    for name in pages:
-        service = median([1 / r["rps"] for r in results[name]])
-        rows.append(
-            [
-                name,
-                f"{sizes[name]:,}",
-                f"{median([r['rps'] for r in results[name]]):.0f}",
-                ms(service),
-                times(ratio(service, floor_time)),
-                ms(median([r["p50"] for r in results[name]])),
-                ms(median([r["p99"] for r in results[name]])),
-                sum(r["errors"] for r in results[name]),
-                queries[name][0],
-            ]
-        )
-    section.table(
-        [
-            "Page",
-            "bytes",
-            "req/s",
-            "ms per request",
-            "÷ floor",
-            "p50 ms",
-            "p99 ms",
-            "errors",
-            "SQL queries",
-        ],
-        rows,
+    pages_load.table(
+        section, results, sizes, {name: count for name, (count, _sql) in queries.items()}
     )
     section.table(
         ["Page", "SQL queries per request", "beyond the floor"],
@@ -109,7 +79,7 @@ def run(ctx, rounds_count, seconds, clients):
             for name, (count, _sql) in queries.items()
         ],
     )
-    settings_ratio = ratio(median([1 / r["rps"] for r in results["settings view"]]), floor_time)
+    settings_ratio = pages_load.ratio_to_floor(results, "settings view")
     section.target("≤ 1.3× the floor", times(settings_ratio), settings_ratio <= 1.3)
     settings_queries = queries["settings view"][0]
     section.target("≤ 3 SQL queries", str(settings_queries), settings_queries <= 3)
