@@ -9,7 +9,6 @@ from urllib.parse import urljoin
 
 import pytest
 import requests
-from django import db
 from django.core.cache import caches
 
 from conductor_django.codat import clients as codat_clients
@@ -17,7 +16,8 @@ from conductor_django.codat import link
 from conductor_django.codat.sandbox import control as codat_control
 
 from ..live import server_requests_finished
-from .chromium import CHROMIUM, CHROMIUM_ARGS
+from .browsers import browser_tab
+from .chromium import CHROMIUM
 from .journey import PASSWORD
 from .pages import Page
 
@@ -109,38 +109,18 @@ def chromium():
 @pytest.fixture
 def page(app, chromium, request):
     """A chromium tab; ``page.shoot(name)`` keeps a full-page screenshot under test-artifacts/."""
-    # Playwright's sync API keeps an event loop in this thread, which trips Django's async-unsafe
-    # guard for the ORM calls the test makes (and the database teardown) while it runs.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     folder = ARTIFACTS / request.node.name
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     shots = []
-    try:
-        with chromium.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            context = browser.new_context(base_url=app, accept_downloads=True)
-            tab = context.new_page()
+    with browser_tab(chromium, app, accept_downloads=True) as tab:
 
-            def shoot(name):
-                shots.append(name)
-                tab.screenshot(path=folder / f"{len(shots):02d}-{name}.png", full_page=True)
+        def shoot(name):
+            shots.append(name)
+            tab.screenshot(path=folder / f"{len(shots):02d}-{name}.png", full_page=True)
 
-            tab.shoot = shoot
-            try:
-                yield tab
-            finally:
-                context.close()
-                browser.close()
-                # Django keeps connections per context, and the ORM calls the test made ran in
-                # Playwright's: close those here, or their sessions outlive the test database.
-                db.connections.close_all()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+        tab.shoot = shoot
+        yield tab
 
 
 @pytest.fixture

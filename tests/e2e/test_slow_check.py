@@ -4,16 +4,14 @@ answer when it arrives, in chromium with and without JavaScript. Here the live s
 immediate task backend, so the check runs on the web process's own pool after
 ``INLINE_CHECK_WAIT``."""
 
-import os
 import re
 
 import pytest
-from django import db
 
 from conductor_django.client import catalog
 from conductor_django.sandbox import control
 
-from .chromium import CHROMIUM, CHROMIUM_ARGS
+from .browsers import browser_tab
 from .journey import only_end_user, open_settings_expecting_flow, settle, walk_flow
 from .test_browser import sign_up
 
@@ -111,25 +109,9 @@ def test_a_check_that_never_finishes_ends_unavailable_with_a_retry(app, page, se
 
 @pytest.fixture
 def page_without_js(app, chromium):
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with chromium.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            context = browser.new_context(base_url=app, java_script_enabled=False)
-            try:
-                tab = context.new_page()
-                tab.shoot = lambda name: None
-                yield tab
-            finally:
-                context.close()
-                browser.close()
-                db.connections.close_all()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    with browser_tab(chromium, app, java_script_enabled=False) as tab:
+        tab.shoot = lambda name: None
+        yield tab
 
 
 def test_without_javascript_the_page_reloads_itself_to_the_answer(app, page_without_js, quick_wait):
