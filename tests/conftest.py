@@ -1,6 +1,8 @@
 import os
 
 import pytest
+from django.conf import settings as django_settings
+from django.core.cache import caches
 
 pytest_plugins = ["conductor_django.testing.fixtures"]
 
@@ -14,6 +16,16 @@ def user(django_user_model, fake_conductor, django_capture_on_commit_callbacks):
         )
     user.refresh_from_db()
     return user
+
+
+@pytest.fixture
+def configured_codat(settings):
+    """A configured Codat host (key, base URL, webhook secret, companies created at sign-up).
+    The platform list and the refresh markers live in the cache: each test starts cold."""
+    settings.CODAT = {**django_settings.CODAT_TEST_SETTINGS, "AUTO_PROVISION": True}
+    caches["default"].clear()
+    yield settings.CODAT
+    caches["default"].clear()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -4,8 +4,6 @@ companies created at sign-up) and FakeCodat answering beside FakeConductor."""
 from collections.abc import Iterator
 
 import pytest
-from django.conf import settings as django_settings
-from django.core.cache import caches
 
 from conductor_django.codat.testing import FakeCodat
 
@@ -16,12 +14,8 @@ REDIRECT = (
 
 
 @pytest.fixture(autouse=True)
-def codat_settings(settings):
-    settings.CODAT = {**django_settings.CODAT_TEST_SETTINGS, "AUTO_PROVISION": True}
-    # The platform list and the refresh markers live in the cache: each test starts cold.
-    caches["default"].clear()
-    yield settings.CODAT
-    caches["default"].clear()
+def codat_settings(configured_codat):
+    return configured_codat
 
 
 @pytest.fixture

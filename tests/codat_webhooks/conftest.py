@@ -4,19 +4,14 @@ the status signals said."""
 from collections.abc import Iterator
 
 import pytest
-from django.conf import settings as django_settings
-from django.core.cache import caches
 
 from conductor_django.codat import signals
 from conductor_django.codat.testing import FakeCodat
 
 
 @pytest.fixture(autouse=True)
-def codat_settings(settings):
-    settings.CODAT = {**django_settings.CODAT_TEST_SETTINGS, "AUTO_PROVISION": True}
-    caches["default"].clear()
-    yield settings.CODAT
-    caches["default"].clear()
+def codat_settings(configured_codat):
+    return configured_codat
 
 
 @pytest.fixture
