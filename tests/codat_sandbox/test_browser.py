@@ -7,10 +7,10 @@ from urllib.parse import quote
 
 import pytest
 import requests
-from django import db
 
 from conductor_django.codat.sandbox import control
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.browsers import browser_tab
+from tests.e2e.chromium import CHROMIUM
 
 from .conftest import basic
 
@@ -21,25 +21,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.live, pytest.mark.urls("tests.cod
 def tab(live_server, transactional_db):
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread, which trips Django's async-unsafe
-    # guard for the ORM calls the test makes.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with playwright_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            try:
-                yield page
-            finally:
-                browser.close()
-                db.connections.close_all()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with browser_tab(sync_api, live_server.url) as page:
+        yield page
 
 
 def test_link_page_in_chromium(tab, live_server):
