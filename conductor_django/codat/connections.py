@@ -14,6 +14,7 @@ from django.core.cache import BaseCache, caches
 from django.db.models import Model
 from django.utils import timezone
 
+from ..core import readahead
 from ..core.flight import FlightFailed, single_flight
 from ..core.logs import owner_label
 from ..core.owners import owner_key, require_owner, stored_value
@@ -69,6 +70,12 @@ def _cache() -> BaseCache:
 
 def _refreshed_key(owner: Model) -> str:
     return f"conductor_codat:refreshed:{owner_key(owner)}"
+
+
+def page_cache_keys(owner: Model) -> list[str]:
+    """What a warm ``refresh_connections(owner, max_age=…)`` reads, for a page's
+    ``read_ahead``."""
+    return [_refreshed_key(owner), *snapshots.cache_keys(owner)]
 
 
 @dataclass
@@ -165,7 +172,7 @@ def refresh_connections(owner: Model, *, max_age: float = 0) -> list[CodatConnec
 
 
 def _refreshed_since(owner: Model, moment: datetime) -> bool:
-    at = _cache().get(_refreshed_key(owner))
+    at = readahead.get(_cache(), _refreshed_key(owner))
     return at is not None and at >= moment.timestamp()
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from django.core.cache import BaseCache, caches
 from django.core.exceptions import ImproperlyConfigured
 
+from ..core import readahead
 from ..core.flight import FlightFailed, single_flight
 from .client import Branding, CodatError, Integration
 from .clients import get_client
@@ -92,6 +93,11 @@ def _cache() -> BaseCache:
     return caches[codat_settings.CACHE_ALIAS]
 
 
+def cache_key() -> str:
+    """What ``platforms()`` reads, for a page's ``read_ahead``."""
+    return _key(codat_settings.source_types)
+
+
 def _key(source_types: tuple[str, ...]) -> str:
     digest = hashlib.sha256(
         f"{codat_settings.API_BASE_URL}|{','.join(sorted(source_types))}".encode()
@@ -134,7 +140,7 @@ def platforms(*, query: str = "", source_types: tuple[str, ...] | None = None) -
     key = _key(kinds)
     cache = _cache()
     ttl = float(codat_settings.BRANDING_CACHE_TTL)
-    entry = cache.get(key)
+    entry = readahead.get(cache, key)
     if entry is None or time.time() - entry["at"] >= ttl:
         entry = _refill(cache, key, kinds, entry)
     found: list[Platform] = entry["platforms"]

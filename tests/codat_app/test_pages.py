@@ -7,10 +7,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.shortcuts import resolve_url
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
+from conductor_django.codat import records
+from conductor_django.codat.client import Connection
 from conductor_django.codat.models import CodatConnection
+from tests.counting_cache import READS
 
 pytestmark = pytest.mark.django_db
 
@@ -286,6 +290,31 @@ def test_a_warm_connections_page_asks_codat_nothing(codat, browser):
 
     assert 'data-status="Linked"' in text(page)
     assert len(codat.calls) == asked
+
+
+@override_settings(CACHES={"default": {"BACKEND": "tests.counting_cache.CountingCache"}})
+def test_a_warm_connections_page_reads_the_cache_in_one_trip(codat, browser):
+    linked(codat, browser)
+    browser.get(CONNECTIONS)
+    browser.get(CONNECTIONS)
+    READS.clear()
+
+    page = browser.get(CONNECTIONS)
+
+    assert 'data-status="Linked"' in text(page)
+    assert [kind for kind, _keys in READS] == ["get_many"]
+
+
+def test_a_connection_revoked_since_the_last_load_shows_on_a_warm_page(codat, browser, owner):
+    created = linked(codat, browser)
+    browser.get(CONNECTIONS)
+    codat.revoke(created.connection_id)
+    fact = codat.connection_json(created.connection_id)
+    records.apply(owner, owner.codat_company_id, Connection.from_api(fact), timezone.now())
+
+    page = browser.get(CONNECTIONS)
+
+    assert 'data-status="Deauthorized"' in text(page)
 
 
 def test_codat_down_keeps_the_recorded_connections_on_the_page(codat, browser):

@@ -63,12 +63,12 @@ def test_the_first_syncs_progress_shows_at_once(owner, linked):
 
 def test_a_reader_that_raced_a_write_cannot_serve_what_it_read(owner, linked):
     cache = snapshots._cache()
-    key = snapshots._version_key(linked.owner_type_id, linked.owner_id)
+    key, rows_key = snapshots.cache_keys(owner)
     snapshots.of_owner(owner)
     seen = cache.get(key)
     before = list(records.of_owner(owner))  # the reader reads the database…
     CodatConnection.objects.filter(pk=linked.pk).update(status="Unlinked")
     snapshots.changed_row(linked)  # …a write lands…
-    cache.set(f"{key}:{seen}", before)  # …and the reader stores what it read, late.
+    cache.set(rows_key, (seen, before))  # …and the reader stores what it read, late.
 
     assert snapshots.of_owner(owner)[0].status == "Unlinked"
