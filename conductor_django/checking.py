@@ -32,6 +32,7 @@ from django.db.models import Model
 from . import connection
 from .client import ConductorError, NotFoundError
 from .conf import app_settings
+from .core import readahead
 from .core.tasks_compat import task_backends
 from .logs import describe, owner_label
 from .models import ConductorEndUserMixin, ConnectionStatus
@@ -167,11 +168,18 @@ def look(end_user_id: str | None, since: float) -> Look:
     over, for a status the cache does not keep (``STATUS_CACHE_TTL`` 0)."""
     if not end_user_id:
         return Look("unavailable", since)
+    # A poll's three reads (status, failure, marker) in one trip to the cache.
+    keys = [connection.cache_key(end_user_id), _failure_key(end_user_id), _marker(end_user_id)]
+    with readahead.read_ahead(connection.cache(), keys):
+        return _look(end_user_id, since)
+
+
+def _look(end_user_id: str, since: float) -> Look:
     asked = datetime.fromtimestamp(since, UTC)
     if found := connection.cached(end_user_id, asked):
         return Look(outcome(found), since, found, found.user_facing_message)
     cache = connection.cache()
-    failure: _Failure | None = cache.get(_failure_key(end_user_id))
+    failure: _Failure | None = readahead.get(cache, _failure_key(end_user_id))
     if failure and failure["at"] >= since:
         return Look(
             failure["state"],
@@ -180,7 +188,7 @@ def look(end_user_id: str | None, since: float) -> Look:
             code=failure["code"],
             request_id=failure["request_id"],
         )
-    if cache.get(_marker(end_user_id)) is not None:
+    if readahead.get(cache, _marker(end_user_id)) is not None:
         return Look("checking", since)
     recorded = ConnectionStatus.objects.filter(end_user_id=end_user_id).first()
     if recorded and recorded.checked_at and recorded.checked_at >= asked:

@@ -28,6 +28,7 @@ from .client import (
 )
 from .clients import get_client
 from .conf import app_settings
+from .core import readahead
 from .models import AuthSessionRecord, ConductorEndUserMixin, ConnectionStatus
 from .owners import owner_reference
 from .provisioning import ensure_end_user
@@ -78,7 +79,7 @@ def forget(end_user_id: str) -> None:
 
 def cached(end_user_id: str, newer_than: datetime) -> ConnectionStatus | None:
     """The cached status of a check that ended at ``newer_than`` or later; no database read."""
-    values = cache().get(cache_key(end_user_id))
+    values = readahead.get(cache(), cache_key(end_user_id))
     if values and values["checked_at"] and values["checked_at"] >= newer_than:
         return ConnectionStatus(**values)
     return None

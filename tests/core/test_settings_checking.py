@@ -13,6 +13,7 @@ from conductor_django.client.catalog import PERMISSION_DENIED_USER_MESSAGE
 from conductor_django.core.tasks_compat import task_backends
 from conductor_django.models import ConnectionStatus
 from conductor_django.tasks import check_connection
+from tests.counting_cache import READS
 
 pytestmark = pytest.mark.django_db
 
@@ -236,6 +237,23 @@ def test_a_poll_reads_only_the_cache(
 
     with django_assert_num_queries(0):
         assert logged_in.get(status_url).json()["state"] == "checking"
+
+
+def test_a_poll_is_one_trip_to_the_cache(logged_in, user, fake_conductor, worker, settings):
+    settings.CACHES = {"default": {"BACKEND": "tests.counting_cache.CountingCache"}}
+    fake_conductor.set_scenario(user, "connected")
+    page = logged_in.get(SETTINGS_URL)
+    status_url = attribute(page, "data-conductor-status-url")
+    READS.clear()
+
+    assert logged_in.get(status_url).json()["state"] == "checking"
+    assert [kind for kind, _keys in READS] == ["get_many"]
+
+    run_queued(worker)
+    READS.clear()
+
+    assert logged_in.get(status_url).json()["state"] == "connected"
+    assert [kind for kind, _keys in READS] == ["get_many"]
 
 
 def test_callback_returns_at_once_and_the_page_confirms(logged_in, user, fake_conductor, worker):
