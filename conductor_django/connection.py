@@ -65,11 +65,17 @@ def lock_seconds() -> int:
     return int(app_settings.CONNECT_TIMEOUT + app_settings.HEALTH_CHECK_TIMEOUT) + 5
 
 
+#: How long a status stays in the cache. Past ``STATUS_CACHE_TTL`` it is too old to be the
+#: answer (``cached`` checks its age), but it still is the last known status that a page shows
+#: while it checks again, without reading the database on the way to its first byte.
+LAST_KNOWN_SECONDS = 7 * 24 * 60 * 60
+
+
 def _remember(status: ConnectionStatus) -> None:
     ttl = int(app_settings.STATUS_CACHE_TTL)
     if ttl > 0:
         values = {name: getattr(status, name) for name in CACHED_FIELDS}
-        cache().set(cache_key(status.end_user_id), values, ttl)
+        cache().set(cache_key(status.end_user_id), values, max(ttl, LAST_KNOWN_SECONDS))
 
 
 def forget(end_user_id: str) -> None:
@@ -79,10 +85,17 @@ def forget(end_user_id: str) -> None:
 
 def cached(end_user_id: str, newer_than: datetime) -> ConnectionStatus | None:
     """The cached status of a check that ended at ``newer_than`` or later; no database read."""
-    values = readahead.get(cache(), cache_key(end_user_id))
-    if values and values["checked_at"] and values["checked_at"] >= newer_than:
-        return ConnectionStatus(**values)
+    found = last_known(end_user_id)
+    if found and found.checked_at and found.checked_at >= newer_than:
+        return found
     return None
+
+
+def last_known(end_user_id: str) -> ConnectionStatus | None:
+    """The cached status of the last check of the past ``LAST_KNOWN_SECONDS``, however old;
+    no database read. With ``STATUS_CACHE_TTL`` 0 nothing is cached: ``recorded_status``."""
+    values = readahead.get(cache(), cache_key(end_user_id))
+    return ConnectionStatus(**values) if values else None
 
 
 def recorded_status(owner: ConductorEndUserMixin) -> ConnectionStatus | None:

@@ -18,6 +18,7 @@ import logging
 import math
 from collections.abc import Callable
 from datetime import timedelta
+from functools import cache, partial
 from typing import Any, TypedDict
 from urllib.parse import urlsplit
 
@@ -181,18 +182,24 @@ def start_auth_flow(
     return HttpResponseRedirect(link.auth_flow_url)
 
 
-def _current(owner: ConductorEndUserMixin, max_age: float) -> Look | None:
-    """The cached status when it is at most ``max_age`` seconds old; no database read."""
-    end_user_id = owner.conductor_end_user_id
-    if not max_age or not end_user_id:
+def _current(known: ConnectionStatus | None, max_age: float) -> Look | None:
+    """The cached status ``known`` when it is at most ``max_age`` seconds old."""
+    if known is None or known.checked_at is None:
         return None
-    newer_than = timezone.now() - timedelta(seconds=max_age)
-    found = connection.cached(end_user_id, newer_than)
-    if found is None or found.checked_at is None:
+    if known.checked_at < timezone.now() - timedelta(seconds=max_age):
         return None
     return Look(
-        checking.outcome(found), found.checked_at.timestamp(), found, found.user_facing_message
+        checking.outcome(known), known.checked_at.timestamp(), known, known.user_facing_message
     )
+
+
+def _last_known(owner: ConductorEndUserMixin) -> ConnectionStatus | None:
+    """What the page shows while it checks: the status kept in the cache (no database read on
+    the way to the first byte), or, when statuses are not cached, the recorded one."""
+    if not app_settings.STATUS_CACHE_TTL:
+        return connection.recorded_status(owner)
+    end_user_id = owner.conductor_end_user_id
+    return connection.last_known(end_user_id) if end_user_id else None
 
 
 @never_cache
@@ -203,8 +210,10 @@ def connection_settings(request: HttpRequest) -> HttpResponse:
     next_url = safe_next(request, request.GET.get("next"))
     since = _since(request)
     look = None
-    if since is None and not request.GET.get("refresh"):
-        look = _current(owner, float(app_settings.STATUS_CACHE_TTL))
+    # Read at most once: the answer when it is fresh, else what the page shows while it checks.
+    last_known = cache(partial(_last_known, owner))
+    if since is None and not request.GET.get("refresh") and app_settings.STATUS_CACHE_TTL:
+        look = _current(last_known(), float(app_settings.STATUS_CACHE_TTL))
     later: list[Callable[[], None]] = []
     fresh = True
     if look is None:
@@ -224,10 +233,9 @@ def connection_settings(request: HttpRequest) -> HttpResponse:
         except ConductorError as exc:
             return _render_failure(request, owner, exc)
     if not look.final:
-        last_known = connection.recorded_status(owner)
         unfinished = bool(request.session.get(UNFINISHED_FLOW_KEY, False))
         response = _render(
-            request, owner, look, next_url=next_url, unfinished=unfinished, last_known=last_known
+            request, owner, look, next_url=next_url, unfinished=unfinished, last_known=last_known()
         )
         return _after_response(response, later)
     # Shown once: straight back from a flow the user did not finish, offer it again.

@@ -2,11 +2,13 @@
 "checking" at once and the page follows the check through the status endpoint; on the immediate
 backend they wait at most INLINE_CHECK_WAIT, then do the same."""
 
+from datetime import timedelta
 from html import escape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from conductor_django import state
 from conductor_django.client.catalog import PERMISSION_DENIED_USER_MESSAGE
@@ -208,6 +210,37 @@ def test_the_last_known_status_is_shown_while_checking(logged_in, user, fake_con
     run_queued(worker)
 
     response = logged_in.get(f"{SETTINGS_URL}?refresh=1")
+
+    assert outcome_of(response) == "checking"
+    assert "It was connected when last checked" in response.content.decode()
+
+
+def test_an_answer_too_old_to_show_is_the_last_known_status_without_a_query(
+    logged_in, user, fake_conductor, worker, monkeypatch, django_assert_num_queries
+):
+    fake_conductor.set_scenario(user, "connected")
+    logged_in.get(SETTINGS_URL)
+    run_queued(worker)
+    two_hours_on = timezone.now() + timedelta(hours=2)
+    monkeypatch.setattr(timezone, "now", lambda: two_hours_on)
+
+    with django_assert_num_queries(2):  # the session and the user, as on any page
+        response = logged_in.get(SETTINGS_URL)
+
+    assert outcome_of(response) == "checking"
+    assert "It was connected when last checked" in response.content.decode()
+    assert len(worker.results) == 1
+
+
+def test_without_a_status_cache_the_last_known_status_is_the_recorded_one(
+    logged_in, user, fake_conductor, worker, settings
+):
+    settings.CONDUCTOR = {**settings.CONDUCTOR, "STATUS_CACHE_TTL": 0}
+    fake_conductor.set_scenario(user, "connected")
+    logged_in.get(SETTINGS_URL)
+    run_queued(worker)
+
+    response = logged_in.get(SETTINGS_URL)
 
     assert outcome_of(response) == "checking"
     assert "It was connected when last checked" in response.content.decode()
