@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 from ..conf import codat_settings
 from . import events, tasks
 from .models import CodatWebhookEvent
-from .verify import Refused, verifiers, verify
+from .verify import Refused, Verified, verifiers, verify
 
 logger = logging.getLogger("conductor_django.codat.webhooks")
 
@@ -61,10 +61,18 @@ def receive(request: HttpRequest) -> HttpResponse:
         event = events.parse(body)
     except events.NotAnEvent as exc:
         return _refuse(request, 400, str(exc))
+    stored = store(verified, event)
+    if stored is not None:
+        transaction.on_commit(lambda: tasks.enqueue_processing(stored.pk))
+    return HttpResponse(status=204)
+
+
+def store(verified: Verified, event: events.Event) -> CodatWebhookEvent | None:
+    """Keep a verified event once: the new row, or None for a redelivery (only counted)."""
     now = timezone.now()
     try:
         with transaction.atomic():
-            stored = CodatWebhookEvent.objects.create(
+            return CodatWebhookEvent.objects.create(
                 webhook_id=verified.webhook_id[:200],
                 event_id=event.event_id[:100],
                 event_type=event.event_type,
@@ -81,6 +89,4 @@ def receive(request: HttpRequest) -> HttpResponse:
         CodatWebhookEvent.objects.filter(webhook_id=verified.webhook_id[:200]).update(
             duplicates=F("duplicates") + 1, last_duplicate_at=now
         )
-        return HttpResponse(status=204)
-    transaction.on_commit(lambda: tasks.enqueue_processing(stored.pk))
-    return HttpResponse(status=204)
+        return None
