@@ -14,11 +14,11 @@ a neutral page with a way to try again, and an owner whose end-user is being cre
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections.abc import Callable
 from datetime import timedelta
-from functools import cache, partial
 from typing import Any, TypedDict
 from urllib.parse import urlsplit
 
@@ -211,7 +211,7 @@ def connection_settings(request: HttpRequest) -> HttpResponse:
     since = _since(request)
     look = None
     # Read at most once: the answer when it is fresh, else what the page shows while it checks.
-    last_known = cache(partial(_last_known, owner))
+    last_known = functools.cache(functools.partial(_last_known, owner))
     if since is None and not request.GET.get("refresh") and app_settings.STATUS_CACHE_TTL:
         look = _current(last_known(), float(app_settings.STATUS_CACHE_TTL))
     later: list[Callable[[], None]] = []

@@ -29,7 +29,7 @@ _prefetched: ContextVar[dict[tuple[int, str], Any] | None] = ContextVar(
 def read_ahead(cache: BaseCache, keys: Iterable[str]) -> Iterator[None]:
     """Fetch ``keys`` from ``cache`` at once; ``get`` serves them within the block."""
     wanted = list(keys)
-    found = cache.get_many(wanted)
+    found = cache.get_many(wanted) if wanted else {}
     values = dict(_prefetched.get() or {})
     # A key the cache does not have is prefetched too, as None: no second trip to learn it.
     values.update({(id(cache), key): found.get(key) for key in wanted})
