@@ -5,66 +5,21 @@ puts that address in ``servers``. A test holds it to the urlconf and to the view
 """
 
 import copy
-from typing import Any
 
 from .. import __version__
+from ..core.api.schema import (
+    NULLABLE_STRING,
+    NULLABLE_TIMESTAMP,
+    JSONObject,
+    error_ref,
+    error_responses,
+    error_schema,
+    json_response,
+    ref,
+)
 from . import codes
 
-#: A JSON object of the document.
-JSONObject = dict[str, Any]
-
-
-def _ref(name: str) -> JSONObject:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json(schema: JSONObject, description: str, headers: JSONObject | None = None) -> JSONObject:
-    response: JSONObject = {
-        "description": description,
-        "content": {"application/json": {"schema": schema}},
-    }
-    if headers:
-        response["headers"] = headers
-    return response
-
-
-def _error(name: str) -> JSONObject:
-    return {"$ref": f"#/components/responses/{name}"}
-
-
-NULLABLE_STRING: JSONObject = {"type": ["string", "null"]}
-NULLABLE_TIMESTAMP: JSONObject = {"type": ["string", "null"], "format": "date-time"}
-
-
-def _error_schema(enum: list[str] | None, description: str | None = None) -> JSONObject:
-    code: JSONObject = {"type": "string"}
-    if enum is not None:
-        code["enum"] = enum
-    if description:
-        code["description"] = description
-    return {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["error"],
-        "properties": {
-            "error": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["code", "userFacingMessage", "requestId"],
-                "properties": {
-                    "code": code,
-                    "userFacingMessage": {
-                        "type": "string",
-                        "description": "Safe to show to the end-user, in their language.",
-                    },
-                    "requestId": {
-                        **NULLABLE_STRING,
-                        "description": "Conductor's request id when Conductor answered.",
-                    },
-                },
-            }
-        },
-    }
+REQUEST_ID = "Conductor's request id when Conductor answered."
 
 
 SCHEMAS: JSONObject = {
@@ -155,26 +110,13 @@ SCHEMAS: JSONObject = {
             }
         },
     },
-    "Error": _error_schema(
+    "Error": error_schema(
         None,
         "One of this API's codes (see the responses), or Conductor's own code on a 502.",
+        REQUEST_ID,
     ),
 }
 
-RETRY_AFTER: JSONObject = {
-    "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."}
-}
-HEADERS: dict[int, JSONObject] = {
-    401: {
-        "WWW-Authenticate": {
-            "schema": {"type": "string"},
-            "description": "The first authentication class's challenge.",
-        }
-    },
-    405: {"Allow": {"schema": {"type": "string"}, "description": "The methods the route takes."}},
-    429: RETRY_AFTER,
-    503: RETRY_AFTER,
-}
 # The name of each error response in components.responses, by HTTP status.
 ERROR_RESPONSES: dict[int, str] = {
     400: "InvalidRequest",
@@ -191,23 +133,13 @@ ERROR_RESPONSES: dict[int, str] = {
 }
 
 
-def _error_response(status: int) -> JSONObject:
-    found = codes.for_status(status)
-    description = " ".join(f"{code.code}: {code.when}." for code in found)
-    # A 502 passes Conductor's own code on: no enum can list those.
-    enum = None if status == 502 else [code.code for code in found]
-    return _json(_error_schema(enum), description, HEADERS.get(status))
-
-
-RESPONSES = {name: _error_response(status) for status, name in ERROR_RESPONSES.items()}
-RESPONSES["OtherError"] = _json(
-    _error_schema([codes.REQUEST_ERROR.code]), f"REQUEST_ERROR: {codes.REQUEST_ERROR.when}."
-)
+# A 502 passes Conductor's own code on: no enum can list those.
+RESPONSES = error_responses(codes.ALL, ERROR_RESPONSES, 502, REQUEST_ID)
 
 
 def _errors(*statuses: int) -> JSONObject:
-    responses = {str(status): _error(ERROR_RESPONSES[status]) for status in statuses}
-    return {**responses, "default": _error("OtherError")}
+    responses = {str(status): error_ref(ERROR_RESPONSES[status]) for status in statuses}
+    return {**responses, "default": error_ref("OtherError")}
 
 
 # What any route may answer besides its own errors: refused before the view ran, or failed.
@@ -217,12 +149,12 @@ AUTH_SESSION_ERRORS = _errors(400, 401, 403, 404, *ANY_ROUTE, 415, 502, 503)
 
 
 def _status_ok(description: str) -> JSONObject:
-    return {"200": _json(_ref("ConnectionStatus"), description)}
+    return {"200": json_response(ref("ConnectionStatus"), description)}
 
 
 ACCEPTED: JSONObject = {
-    "202": _json(
-        _ref("ConnectionStatus"),
+    "202": json_response(
+        ref("ConnectionStatus"),
         "The check is asked (or already running: one per account at a time). The body is the "
         "status as known now; follow Location (GET status/?since=...) for the answer. While "
         "checking is true, Retry-After says how many seconds to wait before asking.",
@@ -241,7 +173,7 @@ DISCONNECT: JSONObject = {
     "description": "Deletes the account's Conductor end-user and with it the connection; a new "
     "one is created the next time the account connects. Needs permission to manage.",
     "responses": {
-        "200": _json(_ref("Disconnected"), "Disconnected."),
+        "200": json_response(ref("Disconnected"), "Disconnected."),
         **COMMON_ERRORS,
     },
 }
@@ -303,13 +235,13 @@ PATHS: JSONObject = {
             "requestBody": {
                 "required": False,
                 "content": {
-                    "application/json": {"schema": _ref("AuthSessionRequest")},
-                    "application/x-www-form-urlencoded": {"schema": _ref("AuthSessionRequest")},
-                    "multipart/form-data": {"schema": _ref("AuthSessionRequest")},
+                    "application/json": {"schema": ref("AuthSessionRequest")},
+                    "application/x-www-form-urlencoded": {"schema": ref("AuthSessionRequest")},
+                    "multipart/form-data": {"schema": ref("AuthSessionRequest")},
                 },
             },
             "responses": {
-                "201": _json(_ref("AuthSession"), "The auth session."),
+                "201": json_response(ref("AuthSession"), "The auth session."),
                 **AUTH_SESSION_ERRORS,
             },
         }
