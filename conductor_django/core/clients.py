@@ -23,15 +23,16 @@ class ClientPool(Generic[C]):
         self._clients: dict[Hashable, C] = {}
         self._lock = threading.Lock()
 
-    def get(self, config: Hashable, build: Callable[[], C]) -> C:
-        """The client for ``config``, built once by ``build`` (under a lock, so racing threads
-        share one pool)."""
+    def build(self, factory: Callable[..., C], api_key: str, **options: Hashable) -> C:
+        """``factory(api_key, **options)``, built once per distinct set of arguments (under a
+        lock, so racing threads share one client and its connection pool)."""
+        config = (api_key, *sorted(options.items()))
         client = self._clients.get(config)
         if client is None:
             with self._lock:
                 client = self._clients.get(config)
                 if client is None:
-                    client = self._clients[config] = build()
+                    client = self._clients[config] = factory(api_key, **options)
         return client
 
     def close_all(self) -> None:
