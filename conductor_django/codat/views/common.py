@@ -5,7 +5,9 @@ a 500)."""
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, Concatenate, ParamSpec
 
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,6 +19,7 @@ from ...core.owners import can_manage, resolve_owner
 from ..outcomes import CodatProblem, Problem
 from ..templatetags.codat import CONNECTIONS_PAGE
 
+P = ParamSpec("P")
 PICKER_PAGE = "conductor_codat:picker"
 # What a problem answers with: the service is down or being set up (503), Codat refused (502),
 # the request named something that is not there or not allowed (4xx).
@@ -78,3 +81,19 @@ def problem_page(request: HttpRequest, owner: Model, problem: CodatProblem) -> H
 def not_allowed(request: HttpRequest, owner: Model) -> HttpResponse:
     """A user who may see the connections but not change them (``CAN_MANAGE_CONNECTION``)."""
     return page(request, "not_allowed.html", owner, status=403)
+
+
+def for_managers(
+    view: Callable[Concatenate[HttpRequest, Model, P], HttpResponse],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    """``view(request, owner, …)`` for the owner the request acts for, when the user may manage
+    its connections; the not-allowed page (403) otherwise."""
+
+    @wraps(view)
+    def managed(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        owner = owner_or_404(request)
+        if not can_manage(request, owner):
+            return not_allowed(request, owner)
+        return view(request, owner, *args, **kwargs)
+
+    return managed

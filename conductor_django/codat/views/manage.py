@@ -20,12 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from ...core.owners import can_manage
 from ...core.redirects import safe_next
 from .. import services
 from ..models import CodatConnection
 from ..outcomes import CodatProblem, Problem
-from .common import connections_url, not_allowed, owner_or_404, page, problem_page
+from .common import connections_url, for_managers, page, problem_page
 
 Action = Callable[[HttpRequest, Model, CodatConnection, str | None], HttpResponse]
 
@@ -40,10 +39,8 @@ def _confirmable(action: str, run: Action) -> Callable[[HttpRequest, str], HttpR
     @never_cache
     @login_required
     @require_http_methods(["GET", "HEAD", "POST"])
-    def view(request: HttpRequest, connection_id: str) -> HttpResponse:
-        owner = owner_or_404(request)
-        if not can_manage(request, owner):
-            return not_allowed(request, owner)
+    @for_managers
+    def view(request: HttpRequest, owner: Model, connection_id: str) -> HttpResponse:
         connection = _recorded(owner, connection_id)
         if connection is None:
             return problem_page(request, owner, CodatProblem(Problem.NOT_FOUND))

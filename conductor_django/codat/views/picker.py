@@ -11,24 +11,22 @@ the page says what replacing it does and asks to confirm before anything changes
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from ...core.owners import can_manage
 from ...core.redirects import safe_next
 from .. import services
 from ..outcomes import CodatProblem, Problem
-from .common import not_allowed, owner_or_404, page, problem_page
+from .common import for_managers, page, problem_page
 
 
 @never_cache
 @login_required
 @require_safe
-def picker(request: HttpRequest) -> HttpResponse:
-    owner = owner_or_404(request)
-    if not can_manage(request, owner):
-        return not_allowed(request, owner)
+@for_managers
+def picker(request: HttpRequest, owner: Model) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     try:
         found = services.platforms(query=query)
@@ -59,10 +57,8 @@ def _platform(key: str) -> services.Platform | None:
 @never_cache
 @login_required
 @require_POST
-def connect(request: HttpRequest) -> HttpResponse:
-    owner = owner_or_404(request)
-    if not can_manage(request, owner):
-        return not_allowed(request, owner)
+@for_managers
+def connect(request: HttpRequest, owner: Model) -> HttpResponse:
     platform_key = request.POST.get("platform", "")
     next_url = safe_next(request, request.POST.get("next"))
     replace = request.POST.get("replace") == "1"
