@@ -7,8 +7,10 @@ is delivered once, a share of them again (Codat's at-least-once), and a share of
 signed with a secret the host does not have, tampered with after signing, replayed with an old
 timestamp, or correctly signed garbage. The whole lot is shuffled, so most connections see their
 events out of order, and sent concurrently to the example project served in this process
-(a threaded WSGI server, the immediate task backend: each event is applied by the request that
-stored it, so the server's threads race each other on the same rows).
+(a threaded WSGI server). On the immediate task backend each event is applied by the request
+that stored it, so the server's threads race each other on the same rows; with ``--workers N``
+the requests only store and wake the queue (django-tasks-db), and N worker processes drain it
+at once.
 
 Then the run checks what the issue promises: every connection in its true final state, the
 status signals of each connection forming one chain of real changes from nothing to that state
@@ -27,6 +29,7 @@ import json
 import os
 import random
 import secrets
+import subprocess
 import sys
 import tempfile
 import threading
@@ -335,12 +338,22 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="django-tasks-db worker processes that apply the events (0: the immediate backend)",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="webhook-chaos-") as tmp:
         os.environ["DJANGO_SETTINGS_MODULE"] = "bench.webhook_settings"
         os.environ["BENCH_DB"] = args.db
         os.environ.setdefault("BENCH_DB_PATH", str(Path(tmp) / "chaos.sqlite3"))
         os.environ.setdefault("BENCH_PG_NAME", "conductor_webhook_chaos")
+        args.tmp = tmp
+        if args.workers:
+            os.environ["BENCH_QUEUE"] = "db"
+            os.environ["CONDUCTOR_WORKER_SIGNAL_LOG"] = str(Path(tmp) / "signals.jsonl")
         sys.path.insert(0, str(ROOT))
         if args.db == "postgres":
             from .server import reset_postgres_database
@@ -362,6 +375,40 @@ def main(argv=None):
                 reset_postgres_database(os.environ["BENCH_PG_NAME"], create=False)
 
 
+def _worker(log: Path) -> subprocess.Popen:
+    """A django-tasks-db worker on the run's database, polling every 0.1 s, its output in
+    ``log``."""
+    with log.open("w") as output:
+        return subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--interval", "0.1", "--no-startup-delay"]
+            + ["--no-reload", "--queue-name", "*"],
+            cwd=ROOT,
+            env=os.environ.copy(),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def _all_applied(timeout: float) -> float:
+    """Wait until no stored event is still waiting; seconds from the last answer to then."""
+    from conductor_django.codat.models import CodatWebhookEvent
+
+    began = time.monotonic()
+    waiting = CodatWebhookEvent.objects.filter(status="received")
+    while waiting.exists():
+        if time.monotonic() - began > timeout:
+            raise SystemExit(f"{waiting.count()} events still waiting after {timeout:.0f} s")
+        time.sleep(0.1)
+    return time.monotonic() - began
+
+
+def _heard_by_workers() -> list[tuple]:
+    from .signal_log import read
+
+    lines = read(os.environ["CONDUCTOR_WORKER_SIGNAL_LOG"])
+    return [(s["connection_id"], s["old_status"], s["new_status"]) for s in lines]
+
+
 def _run(args) -> int:
     from django.urls import reverse
 
@@ -370,11 +417,28 @@ def _run(args) -> int:
     batch = deliveries(truths, rng, duplicates=args.duplicates, forged=args.forged)
     heard, _receiver = heard_signals()
     server, base = _serve()
-    began = time.monotonic()
-    counts = send(base + reverse("conductor_codat_webhooks:receive"), batch, args.threads)
-    elapsed = time.monotonic() - began
-    server.shutdown()
+    logs = [Path(args.tmp) / f"worker-{number}.log" for number in range(args.workers)]
+    workers = [_worker(log) for log in logs]
+    try:
+        began = time.monotonic()
+        counts = send(base + reverse("conductor_codat_webhooks:receive"), batch, args.threads)
+        elapsed = time.monotonic() - began
+        if workers:
+            applied = _all_applied(timeout=300)
+            heard = _heard_by_workers()
+            from django_tasks_db.models import DBTaskResult
+
+            print(
+                f"{len(workers)} workers applied every event within {applied:.1f} s of the last "
+                f"answer; {DBTaskResult.objects.count()} tasks were queued"
+            )
+    finally:
+        server.shutdown()
+        for worker in workers:
+            worker.terminate()
+            worker.wait(30)
     problems = judge(truths, heard, batch, counts)
+    problems += [f"a traceback in {log.name}" for log in logs if "Traceback" in log.read_text()]
     kinds = Counter(d.forged or "good" for d in batch)
     changes = sum(len(t.changes()) for t in truths)
     print(

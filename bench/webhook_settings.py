@@ -1,12 +1,14 @@
 """The webhook chaos run's settings (``python -m bench.webhook_chaos``): the example project
-serving in the run's own process, with Codat's webhook secret, the immediate task backend (each
-event is applied by the request that stored it) and a database of its own."""
+serving in the run's own process, with Codat's webhook secret and a database of its own. The
+task backend is the immediate one (each event is applied by the request that stored it), or
+with ``BENCH_QUEUE=db`` django-tasks-db, drained by the run's worker processes, which log the
+signals they send to ``CONDUCTOR_WORKER_SIGNAL_LOG``."""
 
 import os
 from importlib.util import find_spec
 
 from example_project.settings import *  # noqa: F403
-from example_project.settings import postgres_database
+from example_project.settings import INSTALLED_APPS, postgres_database
 
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
@@ -28,6 +30,11 @@ else:
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 _TASKS_MODULE = "django.tasks" if find_spec("django.tasks") else "django_tasks"
 TASKS = {"default": {"BACKEND": f"{_TASKS_MODULE}.backends.immediate.ImmediateBackend"}}
+if os.environ.get("BENCH_QUEUE") == "db":
+    INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db"]
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+if os.environ.get("CONDUCTOR_WORKER_SIGNAL_LOG"):
+    INSTALLED_APPS = [*INSTALLED_APPS, "bench.signal_log.SignalLogConfig"]
 CODAT = {
     "API_KEY": "codat_chaos_key_not_used",
     "AUTO_PROVISION": False,

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal, TypedDict
 
-from django.core.exceptions import ImproperlyConfigured
 from django.db import close_old_connections, connections
 from django.db.models import Model
 
@@ -33,7 +32,7 @@ from . import connection
 from .client import ConductorError, NotFoundError
 from .conf import app_settings
 from .core import readahead
-from .core.tasks_compat import task_backends
+from .core.tasks import runs_inline
 from .logs import describe, owner_label
 from .models import ConductorEndUserMixin, ConnectionStatus
 from .provisioning import ProvisioningInProgress, ensure_end_user, failure_summary, next_attempt_at
@@ -103,12 +102,7 @@ def _failure_key(end_user_id: str) -> str:
 
 def is_inline() -> bool:
     """Whether the configured task backend runs tasks inside ``enqueue`` (no worker)."""
-    try:
-        backend = task_backends[str(app_settings.TASK_BACKEND)]
-    except ImproperlyConfigured:
-        # No task framework imports (check E014): no worker either.
-        return True
-    return type(backend).__name__ == "ImmediateBackend"
+    return runs_inline(str(app_settings.TASK_BACKEND))
 
 
 def request_check(

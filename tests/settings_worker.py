@@ -7,7 +7,7 @@ Environment: ``CONDUCTOR_WORKER_ENGINE`` (a key of ``tests.tasks.engines.ENGINES
 and optionally ``CONDUCTOR_WORKER_MAX_ATTEMPTS``, ``CONDUCTOR_WORKER_LEASE_SECONDS``,
 ``CONDUCTOR_WORKER_GRACE_SECONDS``, ``CONDUCTOR_WORKER_READ_TIMEOUT``, ``CONDUCTOR_WORKER_CACHE``
 (``redis`` or ``db``), ``CONDUCTOR_WORKER_SIGNAL_LOG`` (a file each status signal is written
-to, ``tests.tasks.signal_log``). With ``CONDUCTOR_WORKER_CODAT_BASE_URL`` (the Codat sandbox's
+to, ``bench.signal_log``). With ``CONDUCTOR_WORKER_CODAT_BASE_URL`` (the Codat sandbox's
 API) and ``CONDUCTOR_WORKER_CODAT_KEY``, Codat is configured too, with the same attempts, lease,
 grace period and read timeout, and companies created at sign-up.
 """
@@ -25,7 +25,7 @@ INSTALLED_APPS = [*INSTALLED_APPS, *_engine["apps"]]
 if _engine["tasks"]:
     TASKS = _engine["tasks"]
 if os.environ.get("CONDUCTOR_WORKER_SIGNAL_LOG"):
-    INSTALLED_APPS = [*INSTALLED_APPS, "tests.tasks.signal_log.SignalLogConfig"]
+    INSTALLED_APPS = [*INSTALLED_APPS, "bench.signal_log.SignalLogConfig"]
 globals().update(_engine["extra"])
 
 CONDUCTOR = {

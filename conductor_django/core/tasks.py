@@ -41,6 +41,16 @@ def backoff(attempt: int) -> timedelta:
     return timedelta(seconds=min(600, 5 * 2 ** (attempt - 1)) * random.uniform(0.8, 1.2))
 
 
+def runs_inline(backend: str) -> bool:
+    """Whether ``backend`` runs tasks inside ``enqueue`` (the immediate backend: no worker)."""
+    try:
+        found = task_backends[backend]
+    except ImproperlyConfigured:
+        # No task framework imports (check E014): no worker either.
+        return True
+    return type(found).__name__ == "ImmediateBackend"
+
+
 def enqueue(task_obj: Enqueueable, backend: str, logger: logging.Logger, *args: Any) -> Any:
     """Enqueue on ``backend``; a broken queue is logged, never raised into a save."""
     try:

@@ -3,13 +3,16 @@ endpoint under the live server, which stores and queues them; a real worker proc
 them. A revoke on the platform's side reaches the record and the host's receiver (in the
 worker) within one delivery."""
 
+import time
+
 import pytest
 from django.contrib.auth import get_user_model
 
+from bench import signal_log
 from conductor_django.codat.models import CodatConnection, CodatWebhookEvent
 from conductor_django.codat.sandbox import control
+from conductor_django.codat.webhooks import tasks as webhook_tasks
 
-from . import signal_log
 from .support import WORKER_COMMANDS, needs_shared_database, running, use_engine, wait_for
 
 pytestmark = needs_shared_database
@@ -88,6 +91,39 @@ def test_a_revoke_reaches_the_record_and_a_signal_within_one_delivery(
         "Deauthorized",
     ]
     assert not CodatWebhookEvent.objects.filter(status="failed").exists()
+
+
+def test_an_event_stored_just_after_the_queue_was_drained_is_applied(sandbox, webhooks, settings):
+    use_engine(settings, "db")
+    from django_tasks_db.models import DBTaskResult
+
+    user = User.objects.create_user("erin", "erin@example.com", "pw", company_name="Erin Ltd")
+    company = control.create_company("Erin Ltd")
+    User.objects.filter(pk=user.pk).update(codat_company_id=company["id"])
+    drains = DBTaskResult.objects.filter(task_path__endswith=".process_received_events")
+
+    def wakes():
+        return sum(1 for row in drains.all() if len(row.args_kwargs["args"]) == 1)
+
+    def connect_and_deliver():
+        connection_id = control.create_connection(company["id"], "gbol")["id"]
+        control.deliver_pending()
+        return connection_id
+
+    with running(*WORKER_COMMANDS["db"], base_url=sandbox, engine="db", **webhooks) as worker:
+        warm_up = connect_and_deliver()
+        wait_for(lambda: _status(warm_up), what="the worker", log=worker.log)
+        time.sleep(webhook_tasks.WAKE_INTERVAL + webhook_tasks.CLOCK_SLACK + 0.5)
+        woken = wakes()
+
+        first = connect_and_deliver()
+        wait_for(lambda: _status(first), what="the first event", log=worker.log)
+        # Within a second of the wake that applied the first event, so this delivery does not
+        # wake the queue again: the drain's last look, queued for after that second, finds it.
+        second = connect_and_deliver()
+        assert wakes() == woken + 1
+        wait_for(lambda: _status(second), what="the second event", log=worker.log)
+        assert "Traceback" not in worker.log()
 
 
 def test_a_receiver_that_is_down_gets_the_event_on_codats_retry(sandbox, webhooks, settings):

@@ -57,7 +57,11 @@ class CodatWebhookEvent(models.Model):
         verbose_name = _("Codat webhook event")
         verbose_name_plural = _("Codat webhook events")
         ordering = ["-received_at", "-pk"]
-        indexes = [models.Index(fields=["company_id", "received_at"])]
+        indexes = [
+            models.Index(fields=["company_id", "received_at"]),
+            # The queue's task finds the events still waiting, oldest fact first.
+            models.Index(fields=["status", "generated_at"], name="conductor_codat_waiting_idx"),
+        ]
         permissions = [("replay_codatwebhookevent", _("Can process Codat webhook events again"))]
 
     def __str__(self) -> str:

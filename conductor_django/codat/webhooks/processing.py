@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F, Model
+from django.db.models import F, Model, Q
 from django.utils import timezone
 
 from ...core.logs import owner_label
@@ -29,6 +29,9 @@ logger = logging.getLogger("conductor_django.codat.webhooks")
 Status = CodatWebhookEvent.Status
 # The stored payload has no bearer link; the parser requires the field, nothing here reads it.
 DROPPED_LINK = "(not kept)"
+# Applying one event takes milliseconds: one claimed this long after it arrived and still not
+# applied will not be by that claim.
+STALE_CLAIM = timedelta(minutes=10)
 
 
 class Unreadable(ValueError):
@@ -39,8 +42,36 @@ Outcome = tuple[str, str]
 
 
 def process(event: CodatWebhookEvent) -> str:
-    """Apply ``event`` and record the outcome on its row; returns the row's new status."""
+    """Apply ``event`` (again, for a replay) and record the outcome on its row; returns the
+    row's new status."""
     CodatWebhookEvent.objects.filter(pk=event.pk).update(attempts=F("attempts") + 1)
+    return _record(event)
+
+
+def process_received(limit: int = 100) -> int:
+    """Apply up to ``limit`` stored events still waiting, oldest fact first; returns how many
+    this call applied (0: none was waiting).
+
+    Each event is claimed by moving its ``attempts`` on from the value read, so two callers at
+    once never apply one event. An event claimed but still ``received`` ``STALE_CLAIM`` after
+    it arrived lost its worker while being applied, and is claimed again (applying an event
+    twice changes nothing more).
+    """
+    waiting = CodatWebhookEvent.objects.filter(status=Status.RECEIVED).filter(
+        Q(attempts=0) | Q(received_at__lt=timezone.now() - STALE_CLAIM)
+    )
+    applied = 0
+    for event in waiting.order_by("generated_at", "pk")[:limit]:
+        claimed = CodatWebhookEvent.objects.filter(
+            pk=event.pk, status=Status.RECEIVED, attempts=event.attempts
+        ).update(attempts=event.attempts + 1)
+        if claimed:
+            _record(event)
+            applied += 1
+    return applied
+
+
+def _record(event: CodatWebhookEvent) -> str:
     try:
         status, outcome = _apply(event)
     except Unreadable as exc:

@@ -1,13 +1,36 @@
-"""Processing a stored event on the host's task backend (``CODAT["TASK_BACKEND"]``)."""
+"""Processing stored events on the host's task backend (``CODAT["TASK_BACKEND"]``).
+
+A delivery does not queue a task of its own: on a busy endpoint that would be one more write on
+the task backend per delivery (an insert, on django-tasks-db), inside the request Codat is
+timing. A stored event *wakes* the queue instead. Each web process queues
+``process_received_events`` at most once per ``WAKE_INTERVAL``; that task applies every event
+still waiting, and once more after the waking process's interval has passed, so an event whose
+own wake was skipped is never left behind. Events are claimed one by one, so the tasks of
+several processes never apply one event twice.
+
+On the immediate backend (no worker) the delivery's own event is applied before the endpoint
+answers.
+"""
 
 from __future__ import annotations
 
+import threading
+import time
+from datetime import UTC, datetime
 from typing import Any
 
-from ...core.tasks_compat import task
+from ...core.tasks import runs_inline
+from ...core.tasks_compat import task, task_backends
+from ..conf import codat_settings
 from ..tasks import enqueue
 from . import processing
 from .models import CodatWebhookEvent
+
+#: Seconds between two wakes from one web process.
+WAKE_INTERVAL = 1.0
+#: How far the worker's clock may be behind the web process's before a straggler waits for
+#: the next wake.
+CLOCK_SLACK = 1.0
 
 
 @task()
@@ -19,7 +42,62 @@ def process_webhook_event(pk: int) -> str | None:
     return processing.process(event)
 
 
-def enqueue_processing(pk: int) -> Any:
-    """Queue ``process_webhook_event``; a broken queue is logged, and the event waits in the
-    log (``received``) for a replay."""
-    return enqueue(process_webhook_event, pk)
+@task()
+def process_received_events(woken_at: float, final: bool = False) -> int:
+    """Apply every stored event still waiting; returns how many. ``woken_at`` (a Unix time) is
+    when a web process queued it: the events it stores until ``WAKE_INTERVAL`` later do not
+    queue this task again, so it looks once more after that (``final``)."""
+    applied = 0
+    while batch := processing.process_received():
+        applied += batch
+    last_look = woken_at + WAKE_INTERVAL + CLOCK_SLACK
+    if not final and time.time() < last_look:
+        _look_again(woken_at, last_look)
+    return applied
+
+
+def _look_again(woken_at: float, at: float) -> None:
+    backend = str(codat_settings.TASK_BACKEND)
+    if task_backends[backend].supports_defer:
+        run_after = datetime.fromtimestamp(at, tz=UTC)
+        task_obj = process_received_events.using(run_after=run_after)
+        if enqueue(task_obj, woken_at, True) is not None:
+            return
+    # No deferred tasks here (or the queue refused it): wait in this task instead.
+    time.sleep(max(0.0, at - time.time()))
+    while processing.process_received():
+        pass
+
+
+class Waker:
+    """Queues ``process_received_events`` at most once per ``interval`` seconds from this
+    process; a queue that refuses makes the next stored event try again."""
+
+    def __init__(self, interval: float = WAKE_INTERVAL) -> None:
+        self.interval = interval
+        self._lock = threading.Lock()
+        self._next = 0.0
+
+    def wake(self) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if now < self._next:
+                return
+            self._next = now + self.interval
+        if enqueue(process_received_events, time.time()) is None:
+            self.reset()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._next = 0.0
+
+
+WAKER = Waker()
+
+
+def process_soon(pk: int) -> Any:
+    """After a new event's commit: apply it now where tasks run inline, else wake the queue."""
+    if runs_inline(str(codat_settings.TASK_BACKEND)):
+        return enqueue(process_webhook_event, pk)
+    WAKER.wake()
+    return None

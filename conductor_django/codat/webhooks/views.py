@@ -2,7 +2,8 @@
 
 Codat wants a 2xx within 15 seconds and retries anything else for about 28 hours with the same
 ``webhook-id``. So the view does no Codat work: a verified event is stored (a redelivery only
-counts as a duplicate) and its processing is queued on the task backend after the commit.
+counts as a duplicate) and, after the commit, the task backend is woken to process it
+(``tasks.process_soon``).
 
 Refusals (nothing stored, one WARNING line without the body or any secret):
 
@@ -63,7 +64,7 @@ def receive(request: HttpRequest) -> HttpResponse:
         return _refuse(request, 400, str(exc))
     stored = store(verified, event)
     if stored is not None:
-        transaction.on_commit(lambda: tasks.enqueue_processing(stored.pk))
+        transaction.on_commit(lambda: tasks.process_soon(stored.pk))
     return HttpResponse(status=204)
 
 

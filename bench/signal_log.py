@@ -1,6 +1,6 @@
-"""An app the worker processes install when ``CONDUCTOR_WORKER_SIGNAL_LOG`` names a file: each
-``connection_status_changed`` becomes a JSON line there, so a test sees what a host's receiver
-in the worker heard."""
+"""An app the worker processes of the tests and of the webhook chaos run install when
+``CONDUCTOR_WORKER_SIGNAL_LOG`` names a file: each ``connection_status_changed`` becomes a JSON
+line there, so the test or the run sees what a host's receiver in each worker heard."""
 
 import json
 import os
@@ -18,13 +18,13 @@ def _write(sender, **kwargs):
 
 
 class SignalLogConfig(AppConfig):
-    name = "tests.tasks.signal_log"
-    label = "tests_signal_log"
+    name = "bench.signal_log"
+    label = "bench_signal_log"
 
     def ready(self):
         from conductor_django.signals import connection_status_changed
 
-        connection_status_changed.connect(_write, weak=False, dispatch_uid="tests_signal_log")
+        connection_status_changed.connect(_write, weak=False, dispatch_uid="bench_signal_log")
 
 
 def read(path):
