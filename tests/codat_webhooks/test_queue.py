@@ -7,10 +7,12 @@ import time
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
 
 from conductor_django.codat.models import CodatConnection, CodatWebhookEvent
 from conductor_django.codat.webhooks import processing, tasks
 from conductor_django.tasks_compat import task_backends
+from tests.tasks.support import wait_for
 
 from .support import connection_event
 
@@ -52,7 +54,7 @@ def test_a_burst_queues_one_task_which_applies_every_event(codat, owner, post, q
     assert len(heard) == 20
 
 
-def test_the_task_looks_again_once_the_waking_process_would_wake_it_again(
+def test_an_event_stored_after_the_task_looked_is_applied_by_its_last_look(
     codat, owner, post, queue
 ):
     [first, second] = connections(codat, owner, 2)
@@ -90,7 +92,7 @@ def test_a_queue_that_refused_the_wake_is_tried_again_by_the_next_event(
     codat, owner, post, queue, settings, caplog
 ):
     [first, second] = connections(codat, owner, 2)
-    settings.TASKS = {**DUMMY_TASKS, "codat": {"BACKEND": "tests.refusing_queue.RefusingBackend"}}
+    settings.TASKS = {**DUMMY_TASKS, "codat": {"BACKEND": "tests.task_backends.RefusingBackend"}}
     settings.CODAT = {**settings.CODAT, "TASK_BACKEND": "codat"}
     assert post(connection_event(codat, "connection.created", first)).status_code == 204
     assert "Could not enqueue process_received_events" in caplog.text
@@ -124,6 +126,37 @@ def test_an_event_whose_worker_died_while_applying_it_is_applied_later(
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
+def test_where_the_backend_cannot_defer_the_task_waits_for_its_last_look(
+    codat, owner, post, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "tests.task_backends.NoDeferBackend"}}
+    queue = task_backends["default"].results
+    [first, second] = connections(codat, owner, 2)
+    post(connection_event(codat, "connection.created", first))
+    [woken] = queue
+    applied = []
+
+    def worker():
+        try:
+            applied.append(run(woken))
+        finally:
+            connection.close()
+
+    drain = threading.Thread(target=worker)
+    drain.start()
+    wait_for(lambda: CodatWebhookEvent.objects.filter(status=Status.PROCESSED).exists())
+
+    # Stored while the task waits out its process's interval, without waking the queue.
+    post(connection_event(codat, "connection.created", second))
+    drain.join()
+
+    assert len(queue) == 1
+    assert applied == [2]
+    assert set(CodatWebhookEvent.objects.values_list("status", flat=True)) == {Status.PROCESSED}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
 def test_two_tasks_at_once_never_apply_one_event_twice(codat, owner, post, queue):
     ids = connections(codat, owner, 60)
     for connection_id in ids:
@@ -131,8 +164,6 @@ def test_two_tasks_at_once_never_apply_one_event_twice(codat, owner, post, queue
     applied, start = [], threading.Barrier(2)
 
     def worker():
-        from django.db import connection
-
         start.wait()
         try:
             while count := processing.process_received(limit=5):

@@ -17,7 +17,6 @@ from __future__ import annotations
 import threading
 import time
 from datetime import UTC, datetime
-from typing import Any
 
 from ...core.tasks import runs_inline
 from ...core.tasks_compat import task, task_backends
@@ -47,26 +46,27 @@ def process_received_events(woken_at: float, final: bool = False) -> int:
     """Apply every stored event still waiting; returns how many. ``woken_at`` (a Unix time) is
     when a web process queued it: the events it stores until ``WAKE_INTERVAL`` later do not
     queue this task again, so it looks once more after that (``final``)."""
-    applied = 0
-    while batch := processing.process_received():
-        applied += batch
+    applied = _apply_waiting()
     last_look = woken_at + WAKE_INTERVAL + CLOCK_SLACK
-    if not final and time.time() < last_look:
-        _look_again(woken_at, last_look)
+    if not final and time.time() < last_look and not _queue_last_look(woken_at, last_look):
+        # The backend cannot run it later (or refused to): wait in this task instead.
+        time.sleep(max(0.0, last_look - time.time()))
+        applied += _apply_waiting()
     return applied
 
 
-def _look_again(woken_at: float, at: float) -> None:
-    backend = str(codat_settings.TASK_BACKEND)
-    if task_backends[backend].supports_defer:
-        run_after = datetime.fromtimestamp(at, tz=UTC)
-        task_obj = process_received_events.using(run_after=run_after)
-        if enqueue(task_obj, woken_at, True) is not None:
-            return
-    # No deferred tasks here (or the queue refused it): wait in this task instead.
-    time.sleep(max(0.0, at - time.time()))
-    while processing.process_received():
-        pass
+def _apply_waiting() -> int:
+    applied = 0
+    while batch := processing.process_received():
+        applied += batch
+    return applied
+
+
+def _queue_last_look(woken_at: float, at: float) -> bool:
+    if not task_backends[str(codat_settings.TASK_BACKEND)].supports_defer:
+        return False
+    later = process_received_events.using(run_after=datetime.fromtimestamp(at, tz=UTC))
+    return enqueue(later, woken_at, True) is not None
 
 
 class Waker:
@@ -95,9 +95,9 @@ class Waker:
 WAKER = Waker()
 
 
-def process_soon(pk: int) -> Any:
+def process_soon(pk: int) -> None:
     """After a new event's commit: apply it now where tasks run inline, else wake the queue."""
     if runs_inline(str(codat_settings.TASK_BACKEND)):
-        return enqueue(process_webhook_event, pk)
-    WAKER.wake()
-    return None
+        enqueue(process_webhook_event, pk)
+    else:
+        WAKER.wake()
