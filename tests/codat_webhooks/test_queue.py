@@ -13,6 +13,7 @@ from conductor_django.codat.models import CodatConnection, CodatWebhookEvent
 from conductor_django.codat.webhooks import processing, tasks
 from conductor_django.tasks_compat import task_backends
 from tests.tasks.support import wait_for
+from tests.threads import all_at_once
 
 from .support import connection_event
 
@@ -161,22 +162,16 @@ def test_two_tasks_at_once_never_apply_one_event_twice(codat, owner, post, queue
     ids = connections(codat, owner, 60)
     for connection_id in ids:
         post(connection_event(codat, "connection.created", connection_id))
-    applied, start = [], threading.Barrier(2)
 
-    def worker():
-        start.wait()
-        try:
-            while count := processing.process_received(limit=5):
-                applied.append(count)
-        finally:
-            connection.close()
+    def drain():
+        applied = 0
+        while count := processing.process_received(limit=5):
+            applied += count
+        return applied
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    applied, errors = all_at_once(2, drain)
 
+    assert errors == []
     assert sum(applied) == 60
     assert set(CodatWebhookEvent.objects.values_list("attempts", flat=True)) == {1}
     assert set(CodatWebhookEvent.objects.values_list("status", flat=True)) == {Status.PROCESSED}

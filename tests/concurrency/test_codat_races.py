@@ -1,10 +1,7 @@
 """Codat on PostgreSQL under races, counted by the Codat sandbox's request log: one company
 however many workers race for an owner, and one refresh however many pages ask at once."""
 
-import threading
-
 from django.contrib.auth import get_user_model
-from django.db import connections
 
 from conductor_django.codat.connections import refresh_connections
 from conductor_django.codat.models import CompanyClaim
@@ -14,31 +11,10 @@ from conductor_django.codat.tasks import provision_company
 from conductor_django.core.provisioning import provisioning_disabled
 from tests.tasks.codat_support import companies_for
 from tests.tasks.support import needs_shared_database
+from tests.threads import all_at_once
 
 pytestmark = needs_shared_database
 User = get_user_model()
-
-
-def _all_at_once(count, work):
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait(30)
-            results.append(work())
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results, errors
 
 
 def _user(name="racer"):
@@ -51,7 +27,7 @@ def test_twenty_concurrent_tasks_make_one_company(codat_sandbox):
     # A slow create keeps the first attempt in flight while the others arrive.
     control.fail_next(1, "delay", method="POST", path="/companies", delay_ms=500)
 
-    results, errors = _all_at_once(20, lambda: provision_company.call(User._meta.label, user.pk))
+    results, errors = all_at_once(20, lambda: provision_company.call(User._meta.label, user.pk))
 
     assert errors == []
     [company] = companies_for(user)
@@ -66,7 +42,7 @@ def test_eight_concurrent_refreshes_ask_codat_once(codat_sandbox):
     control.create_connection(company_id, "gbol")
     control.fail_next(1, "delay", method="GET", path="/companies/*/connections", delay_ms=500)
 
-    results, errors = _all_at_once(8, lambda: refresh_connections(User.objects.get(pk=user.pk)))
+    results, errors = all_at_once(8, lambda: refresh_connections(User.objects.get(pk=user.pk)))
 
     assert errors == []
     assert control.request_count("GET", "/companies/*/connections") == 1

@@ -1,12 +1,10 @@
 """Exactly one Conductor end-user per user on PostgreSQL, under races, crashes and outages,
 counted by the sandbox's request log (every POST /end-users that reached it)."""
 
-import threading
 import time
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connections
 from django.test import Client
 
 from conductor_django.models import EndUserClaim
@@ -21,6 +19,7 @@ from tests.tasks.support import (
     sync_end_users,
     wait_for,
 )
+from tests.threads import all_at_once
 
 pytestmark = needs_shared_database
 User = get_user_model()
@@ -41,35 +40,12 @@ def _posts():
     return control.request_count("POST", "/end-users")
 
 
-def _all_at_once(count, work):
-    """Run ``work()`` in ``count`` threads released together; returns results and errors."""
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait(30)
-            results.append(work())
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results, errors
-
-
 def test_twenty_concurrent_provisioning_tasks_make_one_end_user(sandbox):
     user = _new_user()
     # A slow create keeps the first attempt in flight while the other nineteen arrive.
     control.fail_next(1, "delay", method="POST", path="/end-users", delay_ms=500)
 
-    results, errors = _all_at_once(20, lambda: provision_end_user.call(User._meta.label, user.pk))
+    results, errors = all_at_once(20, lambda: provision_end_user.call(User._meta.label, user.pk))
 
     assert errors == []
     [end_user] = end_users_for(user)
@@ -88,7 +64,7 @@ def test_twenty_concurrent_settings_pages_of_a_user_without_end_user_make_one(sa
         client.force_login(user)
         return client.get("/quickbooks/").status_code
 
-    statuses, errors = _all_at_once(20, open_settings)
+    statuses, errors = all_at_once(20, open_settings)
 
     assert errors == []
     # The one that created it went on to the auth flow; the others were told to come back.
@@ -177,7 +153,7 @@ def test_twenty_concurrent_requests_replace_a_missing_end_user_exactly_once(sand
 
     signals.end_user_missing.connect(receiver)
     try:
-        results, errors = _all_at_once(
+        results, errors = all_at_once(
             20,
             lambda: (
                 connection.issue_auth_session(
