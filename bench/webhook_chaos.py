@@ -350,7 +350,6 @@ def main(argv=None):
         os.environ["BENCH_DB"] = args.db
         os.environ.setdefault("BENCH_DB_PATH", str(Path(tmp) / "chaos.sqlite3"))
         os.environ.setdefault("BENCH_PG_NAME", "conductor_webhook_chaos")
-        args.tmp = tmp
         if args.workers:
             os.environ["BENCH_QUEUE"] = "db"
             os.environ["CONDUCTOR_WORKER_SIGNAL_LOG"] = str(Path(tmp) / "signals.jsonl")
@@ -366,7 +365,7 @@ def main(argv=None):
 
         call_command("migrate", verbosity=0, interactive=False)
         try:
-            return _run(args)
+            return _run(args, Path(tmp))
         finally:
             if args.db == "postgres":
                 from django.db import connections
@@ -402,6 +401,12 @@ def _all_applied(timeout: float) -> float:
     return time.monotonic() - began
 
 
+def _tasks_queued() -> int:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.count()
+
+
 def _heard_by_workers() -> list[tuple]:
     from .signal_log import read
 
@@ -409,7 +414,7 @@ def _heard_by_workers() -> list[tuple]:
     return [(s["connection_id"], s["old_status"], s["new_status"]) for s in lines]
 
 
-def _run(args) -> int:
+def _run(args, workdir: Path) -> int:
     from django.urls import reverse
 
     rng = random.Random(args.seed)
@@ -417,7 +422,7 @@ def _run(args) -> int:
     batch = deliveries(truths, rng, duplicates=args.duplicates, forged=args.forged)
     heard, _receiver = heard_signals()
     server, base = _serve()
-    logs = [Path(args.tmp) / f"worker-{number}.log" for number in range(args.workers)]
+    logs = [workdir / f"worker-{number}.log" for number in range(args.workers)]
     workers = [_worker(log) for log in logs]
     try:
         began = time.monotonic()
@@ -426,11 +431,9 @@ def _run(args) -> int:
         if workers:
             applied = _all_applied(timeout=300)
             heard = _heard_by_workers()
-            from django_tasks_db.models import DBTaskResult
-
             print(
                 f"{len(workers)} workers applied every event within {applied:.1f} s of the last "
-                f"answer; {DBTaskResult.objects.count()} tasks were queued"
+                f"answer; {_tasks_queued()} tasks were queued"
             )
     finally:
         server.shutdown()
